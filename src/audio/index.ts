@@ -1,0 +1,13 @@
+export { AudioError, isAudioError, type AudioErrorCode } from './errors.js';
+export {
+  decodeAudioFile,
+  decodeAudioBytes,
+  SAMPLE_RATE,
+  DEFAULT_MAX_DURATION_S,
+  type DecodedAudio,
+  type DecodeOptions,
+  type DecodeBytesOptions,
+} from './decode.js';
+export { resample, downmix, deinterleave, int16ToFloat32 } from './resample.js';
+export { detectSpeech, isSilent, type SpeechSegment, type VadOptions } from './vad.js';
+export { planChunks, type ChunkOptions } from './chunks.js';

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { decodeAudioBytes, decodeAudioFile, type DecodedAudio } from '../../src/audio/decode.js';
+import { ffmpeg, makeTempDir, measureAmplitude, measureFrequency, writeTone } from './fixtures.js';
+
+const FORMATS: { ext: string; codec: string[] }[] = [
+  { ext: 'wav', codec: ['-c:a', 'pcm_s16le'] },
+  { ext: 'mp3', codec: ['-c:a', 'libmp3lame'] },
+  { ext: 'opus.ogg', codec: ['-c:a', 'libopus'] },
+  { ext: 'vorbis.ogg', codec: ['-c:a', 'libvorbis'] },
+  { ext: 'flac', codec: ['-c:a', 'flac'] },
+  { ext: 'm4a', codec: ['-c:a', 'aac'] },
+  { ext: 'webm', codec: ['-c:a', 'libopus'] },
+];
+
+/** A 2 s 440 Hz tone at amplitude 1/8 (lavfi's sine), decoded: checks rate, length, pitch and level. */
+function assertTwoSecondTone(audio: DecodedAudio, what: string): void {
+  assert.equal(audio.sampleRate, 16000);
+  assert.ok(Math.abs(audio.durationS - 2) < 0.05, `${what}: ${audio.durationS} s`);
+  assert.equal(audio.durationS, audio.samples.length / 16000);
+  assert.ok(Math.abs(measureFrequency(audio.samples, 16000) - 440) < 1, `${what}: pitch ${measureFrequency(audio.samples, 16000)}`);
+  assert.ok(Math.abs(measureAmplitude(audio.samples, 16000) - 0.125) < 0.01, `${what}: level ${measureAmplitude(audio.samples, 16000)}`);
+}
+
+describe('decodeAudioFile / decodeAudioBytes', () => {
+  const tmp = makeTempDir();
+  after(tmp.remove);
+  before(() => {
+    for (const f of FORMATS) writeTone(join(tmp.dir, `tone.${f.ext}`), { durationS: 2 }, ...f.codec);
+  });
+
+  for (const f of FORMATS) {
+    it(`decodes ${f.ext} from a file and from bytes to 16 kHz mono`, async () => {
+      const path = join(tmp.dir, `tone.${f.ext}`);
+      assertTwoSecondTone(await decodeAudioFile(path), `${f.ext} file`);
+      assertTwoSecondTone(await decodeAudioBytes(readFileSync(path)), `${f.ext} bytes`);
+    });
+  }
+
+  it('decodes an m4a whose index (moov) comes after the audio, from bytes', async () => {
+    // 60 s is far more than ffmpeg's read buffer, so it cannot just seek back within it.
+    const path = join(tmp.dir, 'long.m4a');
+    writeTone(path, { durationS: 60 }, '-c:a', 'aac', '-b:a', '32k');
+    const audio = await decodeAudioBytes(readFileSync(path), { name: 'long.m4a' });
+    assert.ok(Math.abs(audio.durationS - 60) < 0.1, `${audio.durationS} s`);
+  });
+
+  it('upsamples 8 kHz mono to 16 kHz', async () => {
+    const path = join(tmp.dir, 'narrow.wav');
+    writeTone(path, { durationS: 2, sampleRate: 8000 }, '-c:a', 'pcm_s16le');
+    assertTwoSecondTone(await decodeAudioFile(path), '8 kHz wav');
+  });
+
+  it('mixes 48 kHz stereo down to 16 kHz mono by averaging the channels', async () => {
+    // Left: the tone; right: silence. The mix is the tone at half its level.
+    const path = join(tmp.dir, 'stereo.wav');
+    ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=2:sample_rate=48000', '-af', 'pan=stereo|c0=c0|c1=0*c0', '-c:a', 'pcm_s16le', path);
+    const audio = await decodeAudioFile(path);
+    assert.equal(audio.sampleRate, 16000);
+    assert.ok(Math.abs(audio.durationS - 2) < 0.01, `${audio.durationS} s`);
+    assert.ok(Math.abs(measureFrequency(audio.samples, 16000) - 440) < 1);
+    assert.ok(Math.abs(measureAmplitude(audio.samples, 16000) - 0.0625) < 0.005, `level ${measureAmplitude(audio.samples, 16000)}`);
+  });
+
+  it('keeps full-scale stereo within [-1, 1]', async () => {
+    const path = join(tmp.dir, 'loud.wav');
+    ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=1:sample_rate=48000', '-af', 'pan=stereo|c0=7.9*c0|c1=7.9*c0', '-c:a', 'pcm_f32le', path);
+    const { samples } = await decodeAudioFile(path);
+    let peak = 0;
+    for (const v of samples) peak = Math.max(peak, Math.abs(v));
+    assert.ok(peak <= 1 && peak > 0.95, `peak ${peak}`);
+  });
+
+  it('decodes what is there of an mp3 cut off half way', async () => {
+    const path = join(tmp.dir, 'tone.mp3');
+    const bytes = readFileSync(path);
+    const audio = await decodeAudioBytes(bytes.subarray(0, bytes.length >> 1));
+    assert.ok(audio.durationS > 0.7 && audio.durationS < 1.3, `${audio.durationS} s`);
+  });
+});

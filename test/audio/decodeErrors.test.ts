@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { decodeAudioBytes, decodeAudioFile } from '../../src/audio/decode.js';
+import { AudioError, type AudioErrorCode } from '../../src/audio/errors.js';
+import { ffmpeg, makeTempDir, randomBytes, writeTone } from './fixtures.js';
+
+async function assertAudioError(promise: Promise<unknown>, code: AudioErrorCode, mentions: string): Promise<void> {
+  await assert.rejects(promise, (e: unknown) => {
+    assert.ok(e instanceof AudioError, `expected AudioError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    assert.equal(e.name, 'AudioError');
+    assert.ok(!e.message.includes('\n'), `one line: ${JSON.stringify(e.message)}`);
+    assert.ok(e.message.includes(mentions), `"${e.message}" names ${mentions}`);
+    return true;
+  });
+}
+
+describe('decode errors', () => {
+  const tmp = makeTempDir();
+  const at = (name: string): string => join(tmp.dir, name);
+  after(tmp.remove);
+  before(() => {
+    writeTone(at('tone.mp3'), { durationS: 3 }, '-c:a', 'libmp3lame');
+    writeTone(at('tone.flac'), { durationS: 3 }, '-c:a', 'flac');
+    ffmpeg('-f', 'lavfi', '-i', 'color=c=red:s=32x32:d=1', '-c:v', 'libvpx', at('video-only.webm'));
+    mkdirSync(at('recordings'));
+    writeFileSync(at('zero.wav'), new Uint8Array(0));
+    writeFileSync(at('garbage.mp3'), randomBytes(4000));
+    writeFileSync(at('truncated.mp3'), readFileSync(at('tone.mp3')).subarray(0, 300));
+  });
+
+  it('a missing file is not_found', async () => {
+    await assertAudioError(decodeAudioFile(at('nowhere.mp3')), 'not_found', 'nowhere.mp3');
+    await assertAudioError(decodeAudioFile(at('zero.wav/inside.wav')), 'not_found', 'inside.wav');
+  });
+
+  it('a directory is unreadable', async () => {
+    await assertAudioError(decodeAudioFile(at('recordings')), 'unreadable', 'directory');
+  });
+
+  it('a zero-length file or buffer is empty', async () => {
+    await assertAudioError(decodeAudioFile(at('zero.wav')), 'empty', 'zero.wav');
+    await assertAudioError(decodeAudioBytes(new Uint8Array(0), { name: 'upload.ogg' }), 'empty', 'upload.ogg');
+  });
+
+  it('garbage bytes are unreadable', async () => {
+    await assertAudioError(decodeAudioFile(at('garbage.mp3')), 'unreadable', 'not an audio file or the file is damaged');
+    await assertAudioError(decodeAudioBytes(readFileSync(at('garbage.mp3'))), 'unreadable', 'audio data');
+  });
+
+  it('an mp3 cut off inside its first frame is unreadable', async () => {
+    await assertAudioError(decodeAudioFile(at('truncated.mp3')), 'unreadable', 'truncated.mp3');
+  });
+
+  it('a file with no audio track is empty', async () => {
+    await assertAudioError(decodeAudioFile(at('video-only.webm')), 'empty', 'no audio track');
+  });
+
+  it('audio longer than maxDurationS is too_long, from a file and from bytes', async () => {
+    await assertAudioError(decodeAudioFile(at('tone.mp3'), { maxDurationS: 1 }), 'too_long', '1-second limit');
+    await assertAudioError(decodeAudioBytes(readFileSync(at('tone.flac')), { maxDurationS: 2.5 }), 'too_long', '2.5-second limit');
+    // Just under the limit still decodes.
+    const ok = await decodeAudioFile(at('tone.flac'), { maxDurationS: 3.1 });
+    assert.ok(Math.abs(ok.durationS - 3) < 0.01);
+  });
+
+  it('rejects a maxDurationS that is not a positive number', async () => {
+    await assert.rejects(decodeAudioFile(at('tone.mp3'), { maxDurationS: 0 }), RangeError);
+    await assert.rejects(decodeAudioFile(at('tone.mp3'), { maxDurationS: Number.NaN }), RangeError);
+  });
+
+  it('a missing ffmpeg is decoder_missing', async () => {
+    const ffmpegPath = at('no-such-ffmpeg');
+    await assertAudioError(decodeAudioFile(at('tone.mp3'), { ffmpegPath }), 'decoder_missing', 'ffmpeg');
+    await assertAudioError(decodeAudioBytes(readFileSync(at('tone.mp3')), { ffmpegPath }), 'decoder_missing', 'install');
+  });
+});
