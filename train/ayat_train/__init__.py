@@ -1,0 +1,1 @@
+"""ayat acoustic-model training: prepare -> train -> export, each a rerunnable stage."""

@@ -1,0 +1,122 @@
+"""Augmentations for unseen voices and phones, applied per batch on the training device.
+
+Waveform: speed (tempo+pitch), additive noise, synthetic reverberation.
+Spectrum: band-limiting and tilt (phones, low-rate sources), vocal-tract warp of the
+mel axis (pitch/timbre apart from tempo), SpecAugment masks.
+"""
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from .model import N_FFT, SAMPLE_RATE
+
+
+@dataclass
+class AugmentConfig:
+    speed: tuple[float, float] = (0.85, 1.15)
+    p_noise: float = 0.5
+    snr_db: tuple[float, float] = (5.0, 35.0)
+    p_reverb: float = 0.3
+    p_bandlimit: float = 0.35
+    p_warp: float = 0.6
+    warp: tuple[float, float] = (0.88, 1.12)
+    freq_masks: int = 2
+    freq_mask_width: int = 15
+    time_mask_ratio: float = 0.05
+    time_masks_per_10s: int = 5
+
+
+def change_speed(wav: torch.Tensor, factor: float) -> torch.Tensor:
+    """Resamples so the clip plays `factor` times faster (tempo and pitch change together)."""
+    n = max(1, int(round(wav.shape[-1] / factor)))
+    return F.interpolate(wav[None, None, :], size=n, mode="linear", align_corners=False)[0, 0]
+
+
+def add_noise(wav: torch.Tensor, snr_db: float) -> torch.Tensor:
+    noise = torch.randn_like(wav)
+    if random.random() < 0.5:  # brown-ish noise: integrate, remove drift
+        noise = torch.cumsum(noise, dim=0)
+        noise = noise - F.avg_pool1d(noise[None, None], 401, 1, 200, count_include_pad=False)[0, 0]
+    sig = wav.pow(2).mean().clamp(min=1e-8)
+    noise = noise * torch.sqrt(sig / noise.pow(2).mean().clamp(min=1e-8) / (10 ** (snr_db / 10)))
+    return wav + noise
+
+
+def reverberate(wav: torch.Tensor, rt60_s: float) -> torch.Tensor:
+    n = int(SAMPLE_RATE * rt60_s)
+    t = torch.arange(n, device=wav.device, dtype=wav.dtype) / SAMPLE_RATE
+    rir = torch.randn(n, device=wav.device, dtype=wav.dtype) * torch.exp(-6.9 * t / rt60_s)
+    rir[0] = 1.0
+    rir = rir / rir.norm()
+    size = wav.shape[0] + n
+    out = torch.fft.irfft(torch.fft.rfft(wav, size) * torch.fft.rfft(rir, size), size)[: wav.shape[0]]
+    return out * (wav.pow(2).mean().sqrt() / out.pow(2).mean().sqrt().clamp(min=1e-8))
+
+
+def augment_waveform(wav: torch.Tensor, cfg: AugmentConfig) -> torch.Tensor:
+    wav = change_speed(wav, random.uniform(*cfg.speed))
+    if random.random() < cfg.p_reverb:
+        wav = reverberate(wav, random.uniform(0.15, 0.8))
+    if random.random() < cfg.p_noise:
+        wav = add_noise(wav, random.uniform(*cfg.snr_db))
+    return wav * random.uniform(0.3, 1.5)
+
+
+def spectral_gains(batch: int, device, cfg: AugmentConfig) -> torch.Tensor:
+    """Per-clip power gain per STFT bin: random low-pass cut-off and spectral tilt."""
+    n_bins = N_FFT // 2 + 1
+    freqs = torch.linspace(0, SAMPLE_RATE / 2, n_bins, device=device)
+    gains = torch.ones(batch, n_bins, device=device)
+    for b in range(batch):
+        tilt_db = random.uniform(-6, 6) * (freqs / 8000)
+        g = 10 ** (tilt_db / 10)
+        if random.random() < cfg.p_bandlimit:
+            cutoff = random.uniform(3000, 7000)
+            g = g * torch.sigmoid((cutoff - freqs) / 100.0) + 1e-4
+            low = random.uniform(0, 300)
+            g = g * torch.sigmoid((freqs - low) / 30.0)
+        gains[b] = g
+    return gains
+
+
+def warp_mel_axis(feats: torch.Tensor, factor: float) -> torch.Tensor:
+    """Stretches [T, n_mels] along frequency by `factor` (vocal tract length), keeping n_mels."""
+    n = feats.shape[-1]
+    src = torch.clamp(torch.arange(n, device=feats.device, dtype=feats.dtype) / factor, max=n - 1)
+    lo = src.floor().long()
+    hi = torch.clamp(lo + 1, max=n - 1)
+    w = src - lo
+    return feats[..., lo] * (1 - w) + feats[..., hi] * w
+
+
+def spec_augment(feats: torch.Tensor, length: int, cfg: AugmentConfig) -> torch.Tensor:
+    """Masks on one normalised [T, n_mels] utterance (0 = utterance mean)."""
+    feats = feats.clone()
+    n_mels = feats.shape[1]
+    for _ in range(cfg.freq_masks):
+        w = random.randint(0, cfg.freq_mask_width)
+        f0 = random.randint(0, max(0, n_mels - w))
+        feats[:, f0:f0 + w] = 0
+    n_masks = max(1, int(cfg.time_masks_per_10s * length / 1000))
+    max_w = max(1, int(cfg.time_mask_ratio * length))
+    for _ in range(n_masks):
+        w = random.randint(0, max_w)
+        t0 = random.randint(0, max(0, length - w))
+        feats[t0:t0 + w] = 0
+    return feats
+
+
+def augment_features(feats: torch.Tensor, lengths: torch.Tensor, cfg: AugmentConfig) -> torch.Tensor:
+    out = feats.clone()
+    for b in range(feats.shape[0]):
+        n = int(lengths[b])
+        x = feats[b, :n]
+        if random.random() < cfg.p_warp:
+            x = warp_mel_axis(x, random.uniform(*cfg.warp))
+        out[b, :n] = spec_augment(x, n, cfg)
+    return out

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Stage 3, export: checkpoint -> ONNX model folder (model.onnx, card.json, card.md).
+
+  /usr/bin/python3 train/export.py runs/x/best.pt models/ayat-ctc [--int8] [--reference clip.wav ref.json]
+The graph takes raw 16 kHz samples (`audio` [1, N]) and returns CTC log-probabilities
+(`log_probs` [1, T, V]). --int8 stores weight matrices as int8 with per-channel scales
+(DequantizeLinear), activations stay float: 4x smaller, same graph otherwise.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import warnings
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+from onnx import helper, numpy_helper
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ayat_train import units  # noqa: E402
+from ayat_train.model import CtcModel, ExportWrapper, ModelConfig, count_params  # noqa: E402
+
+OPSET = 17
+# Front-end constants (STFT basis, mel filters) stay float32: they set the features' precision.
+MIN_QUANT_ELEMENTS = 4096
+
+
+def load_model(checkpoint: str) -> tuple[CtcModel, dict]:
+    ckpt = torch.load(checkpoint, map_location="cpu")
+    if ckpt.get("vocab") != units.vocab():
+        raise SystemExit(f"{checkpoint}: its unit inventory differs from src/quran/units.json")
+    model = CtcModel(ModelConfig(**ckpt["config"]))
+    model.load_state_dict(ckpt["model"])
+    return model.eval(), ckpt
+
+
+def export_onnx(model: CtcModel, path: Path) -> None:
+    dummy = torch.zeros(1, 16000 * 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(ExportWrapper(model), (dummy,), str(path), input_names=["audio"], output_names=["log_probs"],
+                          dynamic_axes={"audio": {1: "samples"}, "log_probs": {1: "frames"}}, opset_version=OPSET)
+
+
+def quantize_weights_int8(path: Path) -> None:
+    """Weight-only int8: each large MatMul/Conv/Gemm weight becomes int8 + per-channel scale -> DequantizeLinear."""
+    m = onnx.load(str(path))
+    g = m.graph
+    consumers: dict[str, list] = {}
+    for node in g.node:
+        for i, name in enumerate(node.input):
+            consumers.setdefault(name, []).append((node, i))
+    new_inits, new_nodes = [], []
+    for init in list(g.initializer):
+        uses = consumers.get(init.name, [])
+        if not uses or not all(n.op_type in ("MatMul", "Conv", "Gemm") and i == 1 for n, i in uses):
+            new_inits.append(init)
+            continue
+        w = numpy_helper.to_array(init).astype(np.float32)
+        if w.size < MIN_QUANT_ELEMENTS or w.ndim < 2:
+            new_inits.append(init)
+            continue
+        axis = w.ndim - 1 if uses[0][0].op_type == "MatMul" else 0
+        reduce_axes = tuple(a for a in range(w.ndim) if a != axis)
+        scale = np.maximum(np.abs(w).max(axis=reduce_axes) / 127.0, 1e-12).astype(np.float32)
+        shape = [1] * w.ndim
+        shape[axis] = -1
+        q = np.clip(np.round(w / scale.reshape(shape)), -127, 127).astype(np.int8)
+        new_inits += [numpy_helper.from_array(q, init.name + "_q"), numpy_helper.from_array(scale, init.name + "_scale"),
+                      numpy_helper.from_array(np.zeros_like(scale, dtype=np.int8), init.name + "_zero")]
+        new_nodes.append(helper.make_node("DequantizeLinear", [init.name + "_q", init.name + "_scale", init.name + "_zero"],
+                                          [init.name], axis=axis, name=init.name + "_dequant"))
+    del g.initializer[:]
+    g.initializer.extend(new_inits)
+    nodes = new_nodes + list(g.node)
+    del g.node[:]
+    g.node.extend(nodes)
+    onnx.checker.check_model(m)
+    onnx.save(m, str(path))
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_card(out: Path, model: CtcModel, ckpt: dict, int8: bool, name: str) -> dict:
+    onnx_path = out / "model.onnx"
+    card = {
+        "name": name,
+        "version": str(date.today()),
+        "format": "ctc-onnx",
+        "file": "model.onnx",
+        "sha256": sha256(onnx_path),
+        "sample_rate": 16000,
+        "frame_shift_s": model.cfg.frame_shift_s,
+        "units": units.vocab(),
+        "unit_rules_version": units.rules()["version"],
+        "input": "audio",
+        "output": "log_probs",
+        "params": count_params(model),
+        "size_bytes": onnx_path.stat().st_size,
+        "weights": "int8 (per-channel, weight-only)" if int8 else "float32",
+        "architecture": {"type": "conformer-ctc", "frontend": "log-mel 80, 25 ms / 10 ms, in graph", **model.cfg.to_dict()},
+        "training": {
+            "data": "ayat train set (../shared/data/train): 4 full-Quran reciters' per-ayah clips",
+            "reciters": ckpt.get("train_reciters"),
+            "hours": ckpt.get("train_hours"),
+            "epochs": ckpt["state"]["epoch"],
+            "steps": ckpt["state"]["step"],
+            "train_time_s": round(ckpt["state"]["elapsed_s"]),
+            "augmentation": "speed 0.85-1.15, noise 5-35 dB SNR, synthetic reverb, band-limit/tilt, mel warp, SpecAugment",
+        },
+        "metrics": {"dev_unit_error_rate_greedy": {k: v for k, v in ckpt["metrics"].items() if k.startswith("uer")}},
+    }
+    (out / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return card
+
+
+def write_reference(model: CtcModel, wav_path: str, out_json: str) -> None:
+    """PyTorch's log-probs on a clip, for the parity test against onnxruntime-node."""
+    from ayat_train.audio import decode
+    samples = decode(wav_path).astype(np.float32) / 32768.0
+    with torch.no_grad():
+        lp = ExportWrapper(model)(torch.from_numpy(samples)[None])[0].numpy()
+    Path(out_json).write_text(json.dumps({"frames": lp.shape[0], "vocab": lp.shape[1], "log_probs": lp.round(5).ravel().tolist()}))
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("checkpoint")
+    p.add_argument("out", help="model folder to write")
+    p.add_argument("--int8", action="store_true")
+    p.add_argument("--name", default="ayat-ctc")
+    p.add_argument("--reference", nargs=2, metavar=("AUDIO", "JSON"), help="also write PyTorch's output on AUDIO")
+    args = p.parse_args(argv)
+    model, ckpt = load_model(args.checkpoint)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    export_onnx(model, out / "model.onnx")
+    if args.int8:
+        quantize_weights_int8(out / "model.onnx")
+    card = write_card(out, model, ckpt, args.int8, args.name)
+    if args.reference:
+        write_reference(model, *args.reference)
+    print(json.dumps({k: card[k] for k in ("name", "params", "size_bytes", "weights", "sha256")}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
