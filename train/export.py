@@ -43,7 +43,9 @@ def export_onnx(model: CtcModel, path: Path) -> None:
     dummy = torch.zeros(1, 16000 * 3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch.onnx.export(ExportWrapper(model), (dummy,), str(path), input_names=["audio"], output_names=["log_probs"],
+        # the wrapper must be in eval mode: export restores its mode afterwards, recursively, and a
+        # fresh module is in training mode (dropout on) — which would leave `model` training too
+        torch.onnx.export(ExportWrapper(model).eval(), (dummy,), str(path), input_names=["audio"], output_names=["log_probs"],
                           dynamic_axes={"audio": {1: "samples"}, "log_probs": {1: "frames"}}, opset_version=OPSET)
 
 
@@ -126,7 +128,7 @@ def write_reference(model: CtcModel, wav_path: str, out_json: str) -> None:
     from ayat_train.audio import decode
     samples = decode(wav_path).astype(np.float32) / 32768.0
     with torch.no_grad():
-        lp = ExportWrapper(model)(torch.from_numpy(samples)[None])[0].numpy()
+        lp = ExportWrapper(model).eval()(torch.from_numpy(samples)[None])[0].numpy()
     Path(out_json).write_text(json.dumps({"frames": lp.shape[0], "vocab": lp.shape[1], "log_probs": lp.round(5).ravel().tolist()}))
 
 

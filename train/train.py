@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import sys
 import time
@@ -49,6 +50,7 @@ def parse_args(argv=None):
     p.add_argument("--no-augment", action="store_true")
     p.add_argument("--resume", help="checkpoint to resume from (model, optimiser, progress)")
     p.add_argument("--eval-minutes", type=float, default=15.0, help="minutes between dev evaluations and checkpoints (also at each epoch end)")
+    p.add_argument("--log-every", type=int, default=50, help="steps between loss lines on stdout")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=0)
     return p.parse_args(argv)
@@ -125,6 +127,14 @@ def evaluate(model, store: AudioStore, device: str, max_samples: int) -> dict:
     errors = sum(e for e, _ in by_group.values())
     metrics["uer"] = round(errors / max(1, sum(n for _, n in by_group.values())), 4)
     return metrics
+
+
+def reexec_with_stable_malloc() -> None:
+    """glibc returns big freed blocks to the OS and faults them back in on every step; pinning the
+    thresholds keeps them, which makes CPU training ~1.6x faster (measured: 69 -> 111 audio-s/s)."""
+    if "MALLOC_MMAP_THRESHOLD_" not in os.environ:
+        env = dict(os.environ, MALLOC_MMAP_THRESHOLD_="1000000000000", MALLOC_TRIM_THRESHOLD_="1000000000000")
+        os.execve(sys.executable, [sys.executable, *sys.argv], env)
 
 
 def main(argv=None) -> int:
@@ -222,7 +232,7 @@ def main(argv=None) -> int:
             stats["loss_sum"] += float(loss)
             stats["loss_n"] += 1
             stats["audio_s"] += float(wav_lengths.sum()) / 16000
-            if state["step"] % 50 == 0:
+            if state["step"] % args.log_every == 0:
                 print(json.dumps({"step": state["step"], "loss": round(stats["loss_sum"] / stats["loss_n"], 4),
                                   "lr": round(lr, 6)}), flush=True)
             if time.time() - last_eval > args.eval_minutes * 60:
@@ -236,4 +246,5 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    reexec_with_stable_malloc()
     sys.exit(main())

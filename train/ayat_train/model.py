@@ -213,6 +213,7 @@ class ExportWrapper(nn.Module):
     def __init__(self, model: CtcModel):
         super().__init__()
         self.model = model
+        self.eval()
 
     def forward(self, audio):
         log_probs, _ = self.model(audio)

@@ -71,3 +71,10 @@ def verse_ids(surah: int, ayah: int) -> list[int]:
 def ids_to_text(ids) -> str:
     v = vocab()
     return "".join(v[i] for i in ids)
+
+
+if __name__ == "__main__":
+    # Dumps every verse's unit ids, one "surah:ayah id id id" line each (parity test with TypeScript).
+    import sys
+    for (s, a) in sorted(verse_texts()):
+        sys.stdout.write(f"{s}:{a} {' '.join(map(str, verse_ids(s, a)))}\n")

@@ -1,0 +1,90 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { loadQuran } from '../../src/quran/corpus.js';
+import { execFileSync } from 'node:child_process';
+import { decodeAudioFile } from '../../src/audio/index.js';
+import { mustRunPython, runPython } from '../helpers/python.js';
+import { speakArabic } from '../helpers/espeak.js';
+
+// A few-step run of the real training code on espeak-ng clips made here: prepare -> train -> export.
+let dir = '';
+const quran = loadQuran();
+const VERSES = [[112, 1], [112, 2], [112, 3], [112, 4], [113, 1], [113, 2]] as const;
+
+before(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'ayat-train-'));
+  for (const variant of ['', 'm3']) {
+    const folder = path.join(dir, 'audio', `espeak-ar${variant}`);
+    mkdirSync(folder, { recursive: true });
+    for (const [s, a] of VERSES) {
+      const id = `${String(s).padStart(3, '0')}${String(a).padStart(3, '0')}`;
+      speakArabic(quran.get({ surah: s, ayah: a }).text, path.join(folder, `${id}.wav`), variant);
+    }
+  }
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface StepLine { step: number; loss: number }
+
+test('prepare -> a few training steps: the CTC loss falls', () => {
+  mustRunPython(['train/prepare.py', 'everyayah', path.join(dir, 'audio', 'espeak-ar'), path.join(dir, 'cache-a')]);
+  mustRunPython(['train/prepare.py', 'everyayah', path.join(dir, 'audio', 'espeak-arm3'), path.join(dir, 'cache-b')]);
+  const index = readFileSync(path.join(dir, 'cache-a', 'index.jsonl'), 'utf8').trim().split('\n');
+  assert.equal(index.length, VERSES.length);
+  const out = mustRunPython([
+    'train/train.py', '--train', path.join(dir, 'cache-a'), path.join(dir, 'cache-b'), '--out', path.join(dir, 'run'),
+    '--preset', 'tiny', '--device', 'cpu', '--threads', '1', '--no-augment', '--max-steps', '60', '--epochs', '1000',
+    '--batch-seconds', '30', '--lr', '5e-3', '--warmup', '5', '--log-every', '5', '--eval-minutes', '1000',
+  ]);
+  const steps = out.split('\n').filter((l) => l.startsWith('{"step"')).map((l) => JSON.parse(l) as StepLine);
+  assert.ok(steps.length >= 10, `expected loss lines, got:\n${out}`);
+  const first = steps[0]!.loss;
+  const last = steps[steps.length - 1]!.loss;
+  assert.ok(last < first * 0.7, `loss did not fall enough: ${first} -> ${last}`);
+});
+
+test('the exported ONNX model runs in onnxruntime-node and matches PyTorch on the same audio', async () => {
+  // 16 kHz 16-bit PCM: PyTorch and the TypeScript decoder then read bit-identical samples
+  const clip = path.join(dir, 'clip16k.wav');
+  execFileSync('ffmpeg', ['-v', 'error', '-i', path.join(dir, 'audio', 'espeak-ar', '112001.wav'), '-ar', '16000', '-ac', '1', '-c:a', 'pcm_s16le', clip]);
+  const refJson = path.join(dir, 'ref.json');
+  mustRunPython(['train/export.py', path.join(dir, 'run', 'best.pt'), path.join(dir, 'model-f32'), '--reference', clip, refJson]);
+  mustRunPython(['train/export.py', path.join(dir, 'run', 'best.pt'), path.join(dir, 'model-int8'), '--int8']);
+  const ref = JSON.parse(readFileSync(refJson, 'utf8')) as { frames: number; vocab: number; log_probs: number[] };
+  const { samples } = await decodeAudioFile(clip);
+
+  for (const [name, tolerance] of [['model-f32', 2e-3], ['model-int8', 0.25]] as const) {
+    const card = JSON.parse(readFileSync(path.join(dir, name, 'card.json'), 'utf8')) as { units: string[]; sha256: string };
+    assert.equal(card.units.length, ref.vocab);
+    const session = await ort.InferenceSession.create(path.join(dir, name, 'model.onnx'));
+    const result = await session.run({ audio: new ort.Tensor('float32', samples, [1, samples.length]) });
+    const out = result['log_probs']!;
+    assert.deepEqual(out.dims, [1, ref.frames, ref.vocab]);
+    const data = out.data as Float32Array;
+    let maxDiff = 0;
+    for (let i = 0; i < data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(data[i]! - ref.log_probs[i]!));
+    assert.ok(maxDiff < tolerance, `${name}: max |onnx - torch| = ${maxDiff}`);
+  }
+});
+
+test('data preparation refuses a manifest with a reserved reciter', () => {
+  const manifest = path.join(dir, 'bad.jsonl');
+  writeFileSync(manifest, JSON.stringify({ file: 'audio/espeak-ar/112001.wav', reciter: 'alafasy', surah: 112, ayah: 1, duration_s: 2 }) + '\n');
+  const r = runPython(['train/prepare.py', 'train', manifest, path.join(dir, 'cache-bad')]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /Mishary Alafasy is a reserved evaluation reciter/);
+  assert.doesNotMatch(r.stderr, /Traceback/);
+
+  const folder = path.join(dir, 'audio', 'husary_128kbps');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(path.join(folder, '112001.wav'), readFileSync(path.join(dir, 'audio', 'espeak-ar', '112001.wav')));
+  const r2 = runPython(['train/prepare.py', 'everyayah', folder, path.join(dir, 'cache-bad2')]);
+  assert.equal(r2.status, 2);
+  assert.match(r2.stderr, /Husary/);
+});
+
