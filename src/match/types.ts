@@ -36,4 +36,29 @@ export interface MatchResult {
   readonly endS: number;
   /** Best hypotheses, best first (the first is the answer when status is ok). */
   readonly candidates: readonly Candidate[];
+  /** Alignment and confidence inputs behind the answer, when the matcher got that far. */
+  readonly detail?: MatchDetail;
+}
+
+/** One verse unit of the answer and where the alignment put it (for word timing and mistake flagging). */
+export interface AlignedUnit {
+  readonly verse: VerseRef;
+  /** Index into verseUnits(verse).ids (its word: verseUnits(verse).wordOf[unit]). */
+  readonly unit: number;
+  /** Frames (inclusive) the alignment gives the unit, relative to frame 0 of the posteriors. */
+  readonly startFrame: number;
+  readonly endFrame: number;
+  /** Mean over those frames of log P(unit) − log P(best label): 0 when the model heard it, very negative when not. */
+  readonly relLogProb: number;
+}
+
+/** How the matcher reached its answer; optional, for callers that want timing or to refit calibration. */
+export interface MatchDetail {
+  /** Confidence-model inputs of the best candidate (see src/match/confidence.ts). */
+  readonly features: Readonly<Record<string, number>>;
+  /** The answer's units in order, covered part only. */
+  readonly units: readonly AlignedUnit[];
+  /** Openings heard before the verses (never reported as verses). */
+  readonly istiadha: boolean;
+  readonly basmala: boolean;
 }

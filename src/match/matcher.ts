@@ -1,0 +1,223 @@
+import { loadQuran, type Verse } from '../quran/corpus.js';
+import { VOCAB } from '../quran/units.js';
+import { greedyDecode, type GreedyPath } from '../decode/ctc.js';
+import { alignLocal, frameStats, type AlignOptions, type FrameStats, type LocalAlignment } from '../decode/align.js';
+import type { AlignedUnit, Candidate, MatchDetail, MatchResult, Posteriors } from './types.js';
+import { buildUnitStream, refOf, sameUnits, type UnitStream } from './stream.js';
+import { buildNgramIndex, DEFAULT_RETRIEVAL, retrieveRegions, type NgramIndex, type RetrievalOptions } from './ngram-index.js';
+import { buildRegionTarget, openingUnits, UnitRole, type Openings, type RegionTarget } from './target.js';
+import { coveredVerses, DEFAULT_SPAN_RULE, streamSpanOf, type SpanRule } from './spans.js';
+import { confidenceOf, DEFAULT_CALIBRATION, type Calibration, type ConfidenceFeatures } from './confidence.js';
+
+export interface MatcherOptions {
+  readonly retrieval: RetrievalOptions;
+  readonly align: AlignOptions;
+  /** Cost (nats) of starting or ending the alignment mid-verse. */
+  readonly boundaryPenalty: number;
+  readonly spanRule: SpanRule;
+  readonly calibration: Calibration;
+  /** Candidates listed in the result. */
+  readonly maxCandidates: number;
+  /**
+   * Regions that cannot end within this many nats of the best so far are
+   * abandoned mid-alignment; margins are therefore capped at this value.
+   */
+  readonly pruneMargin: number;
+}
+
+export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = {
+  retrieval: DEFAULT_RETRIEVAL,
+  align: { garbagePenalty: 2, floorPenalty: 5 },
+  boundaryPenalty: 6,
+  spanRule: DEFAULT_SPAN_RULE,
+  calibration: DEFAULT_CALIBRATION,
+  maxCandidates: 5,
+  pruneMargin: 40,
+};
+
+/** One rescored region: its alignment and the verses that alignment covers. */
+interface Scored {
+  readonly verses: number[];
+  readonly score: number;
+  readonly rt: RegionTarget;
+  readonly alignment: LocalAlignment;
+}
+
+function keyOf(verses: readonly number[]): string {
+  return verses.join(',');
+}
+
+/** Speech frames (non-blank argmax) inside [from, to]. */
+function speechFramesIn(greedy: GreedyPath, from: number, to: number): number {
+  let n = 0;
+  for (let i = 0; i < greedy.ids.length; i++) {
+    const a = Math.max(from, greedy.startFrames[i]!);
+    const b = Math.min(to, greedy.endFrames[i]!);
+    if (b >= a) n += b - a + 1;
+  }
+  return n;
+}
+
+/** Candidates best first, one per verse sequence; ties go to the earlier verse. */
+function rankCandidates(scored: readonly Scored[]): Scored[] {
+  const sorted = [...scored].sort((a, b) => b.score - a.score || a.verses[0]! - b.verses[0]!);
+  const seen = new Set<string>();
+  return sorted.filter((s) => {
+    const k = keyOf(s.verses);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/**
+ * Identifies recited verses from CTC posteriors. Construct once per process
+ * (it indexes the whole Quran), then call `match` per clip.
+ */
+export class VerseMatcher {
+  readonly stream: UnitStream;
+  readonly index: NgramIndex;
+  readonly options: MatcherOptions;
+  private readonly openings: Openings;
+
+  constructor(verses: readonly Verse[] = loadQuran().verses, options: Partial<MatcherOptions> = {}) {
+    this.options = { ...DEFAULT_MATCHER_OPTIONS, ...options };
+    this.stream = buildUnitStream(verses);
+    this.index = buildNgramIndex(this.stream);
+    this.openings = openingUnits();
+  }
+
+  match(post: Posteriors, overrides: Partial<MatcherOptions> = {}): MatchResult {
+    if (post.vocabSize !== VOCAB.length) {
+      throw new RangeError(`posteriors have ${post.vocabSize} columns, the unit inventory ${VOCAB.length}`);
+    }
+    const o: MatcherOptions = { ...this.options, ...overrides };
+    const cal = o.calibration;
+    const greedy = greedyDecode(post);
+    const clipEnd = post.offsetS + post.frames * post.frameShiftS;
+    const noMatch = (confidence: number, candidates: Candidate[] = [], detail?: MatchDetail): MatchResult => ({
+      status: 'no_match',
+      verses: [],
+      confidence,
+      startS: post.offsetS,
+      endS: clipEnd,
+      candidates,
+      ...(detail ? { detail } : {}),
+    });
+    if (greedy.speechFrames < cal.minSpeechFrames || greedy.ids.length < cal.minTranscriptUnits) return noMatch(0);
+
+    const stats = frameStats(post, o.align);
+    const scored = this.rescore(post, stats, greedy, o);
+    const ranked = rankCandidates(scored);
+    const best = ranked[0];
+    if (!best) return noMatch(0);
+
+    const runnerUp = ranked.find((c) => !this.sameUnitsAs(best.verses, c.verses));
+    const margin = Math.min(o.pruneMargin, best.score - Math.max(runnerUp?.score ?? -Infinity, stats.nullScore));
+    const full = alignLocal(post, stats, best.rt.target, { backtrace: true })!;
+    const speech = Math.max(1, greedy.speechFrames);
+    const covered = this.heardRange(full);
+    const features: ConfidenceFeatures = {
+      frameScore: (best.score - stats.bestPathScore) / speech,
+      margin,
+      coverage: speechFramesIn(greedy, covered.from, covered.to) / speech,
+      transcriptUnits: greedy.ids.length,
+    };
+    const confidence = confidenceOf(features, cal);
+    const candidates: Candidate[] = ranked.slice(0, o.maxCandidates).map((c) => ({
+      verses: c.verses.map((v) => refOf(this.stream, v)),
+      score: c.score - stats.bestPathScore,
+    }));
+    const detail = this.detail(post, best, full, features);
+    if (confidence < cal.threshold) return noMatch(confidence, candidates, detail);
+    return {
+      status: 'ok',
+      verses: candidates[0]!.verses,
+      confidence,
+      startS: post.offsetS + full.startFrame * post.frameShiftS,
+      endS: post.offsetS + (full.endFrame + 1) * post.frameShiftS,
+      candidates,
+      detail,
+    };
+  }
+
+  /** Retrieve regions from the transcript and align each against the posteriors. */
+  private rescore(post: Posteriors, stats: FrameStats, greedy: GreedyPath, o: MatcherOptions): Scored[] {
+    const out: Scored[] = [];
+    let bestScore = stats.nullScore;
+    for (const region of retrieveRegions(this.index, greedy.ids, o.retrieval)) {
+      const rt = buildRegionTarget(this.stream, region.lo, region.hi, this.openings, o.boundaryPenalty);
+      const alignment = alignLocal(post, stats, rt.target, { abortBelow: bestScore - o.pruneMargin });
+      if (!alignment) continue;
+      bestScore = Math.max(bestScore, alignment.score);
+      const span = streamSpanOf(rt, alignment.firstUnit, alignment.lastUnit);
+      if (!span) continue;
+      out.push({ verses: coveredVerses(this.stream, span, o.spanRule), score: alignment.score, rt, alignment });
+    }
+    return out;
+  }
+
+  private sameUnitsAs(a: readonly number[], b: readonly number[]): boolean {
+    return sameUnits(this.stream, a[0]!, a[a.length - 1]!, b[0]!, b[b.length - 1]!);
+  }
+
+  /** Frames from the first to the last emitted unit, openings included. */
+  private heardRange(al: LocalAlignment): { from: number; to: number } {
+    let from = al.startFrame;
+    let to = al.endFrame;
+    al.unitStart!.forEach((f, j) => {
+      if (f >= 0) {
+        from = Math.min(from, f);
+        to = Math.max(to, al.unitEnd![j]!);
+      }
+    });
+    return { from, to };
+  }
+
+  private detail(post: Posteriors, best: Scored, al: LocalAlignment, f: ConfidenceFeatures): MatchDetail {
+    const { rt } = best;
+    const units: AlignedUnit[] = [];
+    const V = post.vocabSize;
+    let istiadha = false;
+    let basmala = false;
+    for (let j = 0; j < rt.role.length; j++) {
+      const s = al.unitStart![j]!;
+      if (s < 0) continue;
+      const e = al.unitEnd![j]!;
+      if (rt.role[j] === UnitRole.Istiadha) istiadha = true;
+      if (rt.role[j] !== UnitRole.Verse) {
+        if (rt.role[j] === UnitRole.Basmala) basmala = true;
+        continue;
+      }
+      const pos = rt.streamPos[j]!;
+      const v = this.stream.verseOfPos[pos]!;
+      if (!best.verses.includes(v)) continue;
+      let rel = 0;
+      for (let t = s; t <= e; t++) {
+        let m = -Infinity;
+        for (let k = 0; k < V; k++) m = Math.max(m, post.logProbs[t * V + k]!);
+        rel += post.logProbs[t * V + rt.target.ids[j]!]! - m;
+      }
+      units.push({
+        verse: refOf(this.stream, v),
+        unit: pos - this.stream.verseStart[v]!,
+        startFrame: s,
+        endFrame: e,
+        relLogProb: rel / (e - s + 1),
+      });
+    }
+    return { features: { ...f }, units, istiadha, basmala };
+  }
+}
+
+let shared: VerseMatcher | undefined;
+
+/** The process-wide matcher over the whole Quran (built on first use). */
+export function defaultMatcher(): VerseMatcher {
+  shared ??= new VerseMatcher();
+  return shared;
+}
+
+export function matchPosteriors(post: Posteriors, opts: Partial<MatcherOptions> = {}): MatchResult {
+  return defaultMatcher().match(post, opts);
+}
