@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, normalize } from 'node:path';
+import { VOCAB } from '../quran/units.js';
+import { ModelError } from './errors.js';
+
+export const CARD_FILE = 'card.json';
+export const MODEL_FORMAT = 'ctc-onnx';
+export const MODEL_SAMPLE_RATE = 16000;
+
+/** card.json of an acoustic model folder; keys are spelled as in the file. */
+export interface ModelCard {
+  readonly name: string;
+  readonly version: string;
+  readonly format: typeof MODEL_FORMAT;
+  /** The ONNX file, relative to the model folder. */
+  readonly file: string;
+  /** Lower-case hex SHA-256 of `file`. */
+  readonly sha256: string;
+  readonly sample_rate: typeof MODEL_SAMPLE_RATE;
+  /** Seconds per output frame. */
+  readonly frame_shift_s: number;
+  /** CTC output columns; must equal VOCAB (blank first). */
+  readonly units: readonly string[];
+  /** Name of the graph input: float32 [1, N] raw samples. */
+  readonly input: string;
+  /** Name of the graph output: float32 [1, T, V] natural-log posteriors. */
+  readonly output: string;
+  readonly params?: number;
+  readonly size_bytes?: number;
+  readonly training?: unknown;
+  readonly metrics?: unknown;
+}
+
+/** Reads and validates `<dir>/card.json` (the model file itself is checked in AcousticModel.load). */
+export async function readModelCard(dir: string): Promise<ModelCard> {
+  const path = join(dir, CARD_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ModelError('not_found', `no model card at ${path}`);
+    if (code === 'ENOTDIR') throw new ModelError('not_found', `model path ${dir} is not a folder`);
+    throw new ModelError('bad_card', `cannot read ${path}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ModelError('bad_card', `${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseModelCard(json, path);
+}
+
+/** Checks the shape of a parsed card; `where` names the card in error messages. */
+export function parseModelCard(json: unknown, where: string): ModelCard {
+  const bad = (what: string): ModelError => new ModelError('bad_card', `${where}: ${what}`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad('expected a JSON object');
+  const card = json as Record<string, unknown>;
+
+  for (const key of ['name', 'version', 'file', 'sha256', 'input', 'output'] as const) {
+    if (typeof card[key] !== 'string' || card[key] === '') throw bad(`"${key}" must be a non-empty string`);
+  }
+  if (card.format !== MODEL_FORMAT) {
+    throw bad(`"format" is ${JSON.stringify(card.format)}, expected "${MODEL_FORMAT}"`);
+  }
+  const file = card.file as string;
+  if (isAbsolute(file) || normalize(file).startsWith('..')) throw bad(`"file" must be a path inside the model folder`);
+  if (!/^[0-9a-fA-F]{64}$/.test(card.sha256 as string)) throw bad(`"sha256" must be 64 hex digits`);
+  if (card.sample_rate !== MODEL_SAMPLE_RATE) {
+    throw bad(`"sample_rate" is ${JSON.stringify(card.sample_rate)}, expected ${MODEL_SAMPLE_RATE}`);
+  }
+  const shift = card.frame_shift_s;
+  if (typeof shift !== 'number' || !Number.isFinite(shift) || shift <= 0 || shift > 1) {
+    throw bad(`"frame_shift_s" must be a positive number of seconds`);
+  }
+  for (const key of ['params', 'size_bytes'] as const) {
+    const v = card[key];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
+      throw bad(`"${key}" must be a non-negative integer`);
+    }
+  }
+  checkUnits(card.units, where);
+
+  return { ...(card as unknown as ModelCard), sha256: (card.sha256 as string).toLowerCase() };
+}
+
+function checkUnits(units: unknown, where: string): void {
+  if (!Array.isArray(units) || !units.every((u) => typeof u === 'string')) {
+    throw new ModelError('bad_card', `${where}: "units" must be an array of strings`);
+  }
+  if (units.length !== VOCAB.length) {
+    throw new ModelError(
+      'units_mismatch',
+      `${where}: model has ${units.length} units, this version of ayat expects ${VOCAB.length} (src/quran/units.json)`,
+    );
+  }
+  const i = units.findIndex((u, k) => u !== VOCAB[k]);
+  if (i >= 0) {
+    throw new ModelError(
+      'units_mismatch',
+      `${where}: unit ${i} is ${JSON.stringify(units[i])}, expected ${JSON.stringify(VOCAB[i])}; the model was trained on a different unit table`,
+    );
+  }
+}

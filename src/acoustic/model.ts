@@ -1,0 +1,144 @@
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { InferenceSession } from 'onnxruntime-node';
+import type { Posteriors } from '../match/types.js';
+import { VOCAB } from '../quran/units.js';
+import { readModelCard, type ModelCard } from './card.js';
+import { ModelError } from './errors.js';
+import { sha256File } from './hash.js';
+
+/** Two cores are the target machine's budget; more threads only add contention. */
+export const INTRA_OP_THREADS = 2;
+
+/**
+ * Inputs shorter than this are zero-padded: convolutional front-ends need a few
+ * windows of context and fail on a handful of samples.
+ */
+export const MIN_INPUT_S = 0.25;
+
+const loaded = new Map<string, Promise<AcousticModel>>();
+
+/** A CTC acoustic model (card.json + ONNX graph) with its inference session. */
+export class AcousticModel {
+  private constructor(
+    readonly dir: string,
+    readonly card: ModelCard,
+    /** Size of the ONNX file on disk. */
+    readonly sizeBytes: number,
+    private readonly session: InferenceSession,
+    private readonly ort: typeof import('onnxruntime-node'),
+  ) {}
+
+  /**
+   * Validates the folder (card, units, SHA-256 of the model file) and opens an
+   * ONNX Runtime session. One session per folder per process: later calls share it.
+   */
+  static load(dir: string): Promise<AcousticModel> {
+    const key = resolve(dir);
+    let pending = loaded.get(key);
+    if (!pending) {
+      pending = AcousticModel.open(key);
+      loaded.set(key, pending);
+      // A failed load is not cached: the user may fix the folder and retry in the same process.
+      pending.catch(() => loaded.delete(key));
+    }
+    return pending;
+  }
+
+  private static async open(dir: string): Promise<AcousticModel> {
+    const card = await readModelCard(dir);
+    const modelPath = join(dir, card.file);
+    let sizeBytes: number;
+    try {
+      sizeBytes = (await stat(modelPath)).size;
+    } catch {
+      throw new ModelError('not_found', `model file ${modelPath} (named in card.json) is missing`);
+    }
+    const actual = await sha256File(modelPath);
+    if (actual !== card.sha256) {
+      throw new ModelError(
+        'hash_mismatch',
+        `${modelPath} does not match card.json (sha256 ${actual.slice(0, 12)}…, card says ${card.sha256.slice(0, 12)}…); the file is corrupt or the card is stale`,
+      );
+    }
+
+    const ort = await import('onnxruntime-node');
+    let session: InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(modelPath, {
+        executionProviders: ['cpu'],
+        intraOpNumThreads: INTRA_OP_THREADS,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        // Errors only: graph-optimiser notices would land on the CLI's stderr.
+        logSeverityLevel: 3,
+      });
+    } catch (err) {
+      throw new ModelError('load_failed', `ONNX Runtime cannot load ${modelPath}: ${firstLine(err)}`);
+    }
+    if (!session.inputNames.includes(card.input)) {
+      throw new ModelError('load_failed', `${modelPath} has no input "${card.input}" (it has: ${session.inputNames.join(', ')})`);
+    }
+    if (!session.outputNames.includes(card.output)) {
+      throw new ModelError('load_failed', `${modelPath} has no output "${card.output}" (it has: ${session.outputNames.join(', ')})`);
+    }
+    return new AcousticModel(dir, card, sizeBytes, session, ort);
+  }
+
+  get name(): string {
+    return this.card.name;
+  }
+
+  get sampleRate(): number {
+    return this.card.sample_rate;
+  }
+
+  get frameShiftS(): number {
+    return this.card.frame_shift_s;
+  }
+
+  /**
+   * CTC log-posteriors of one segment of 16 kHz mono audio. `offsetS` is where the
+   * segment starts in the whole recording; it is carried into the result unchanged.
+   */
+  async posteriors(samples: Float32Array, offsetS = 0): Promise<Posteriors> {
+    const input = asModelInput(samples, Math.ceil(MIN_INPUT_S * this.sampleRate));
+    let out: import('onnxruntime-node').Tensor | undefined;
+    try {
+      const tensor = new this.ort.Tensor('float32', input, [1, input.length]);
+      const results = await this.session.run({ [this.card.input]: tensor });
+      out = results[this.card.output];
+    } catch (err) {
+      throw new ModelError('inference_failed', `acoustic model failed: ${firstLine(err)}`);
+    }
+    if (!out || out.type !== 'float32' || out.dims.length !== 3 || out.dims[0] !== 1) {
+      throw new ModelError('inference_failed', `model output "${this.card.output}" is not float32 [1, T, V]`);
+    }
+    const frames = Number(out.dims[1]);
+    const vocabSize = Number(out.dims[2]);
+    if (vocabSize !== VOCAB.length) {
+      throw new ModelError('inference_failed', `model emits ${vocabSize} units per frame, expected ${VOCAB.length}`);
+    }
+    return { logProbs: out.data as Float32Array, frames, vocabSize, frameShiftS: this.frameShiftS, offsetS };
+  }
+
+  /** Releases the native session (tests; the CLI lets process exit do it). */
+  async dispose(): Promise<void> {
+    loaded.delete(this.dir);
+    await this.session.release();
+  }
+}
+
+/** A contiguous, zero-padded copy when needed: the native binding reads the whole underlying buffer. */
+function asModelInput(samples: Float32Array, minLength: number): Float32Array {
+  const isWholeBuffer = samples.byteOffset === 0 && samples.byteLength === samples.buffer.byteLength;
+  if (samples.length >= minLength && isWholeBuffer) return samples;
+  const copy = new Float32Array(Math.max(minLength, samples.length));
+  copy.set(samples);
+  return copy;
+}
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n', 1)[0]!.trim();
+}

@@ -1,0 +1,61 @@
+import { loadQuran, type VerseRef } from '../quran/corpus.js';
+import type { IdentifyResult } from '../engine/result.js';
+
+/** Verses shown with their Arabic text; longer spans are cut with "…". */
+const MAX_TEXT_VERSES = 4;
+
+/** "112:1-4", or "2:285-286, 3:1" when the run crosses surahs or skips. */
+export function formatVerseRuns(verses: readonly VerseRef[]): string {
+  const runs: string[] = [];
+  let i = 0;
+  while (i < verses.length) {
+    const first = verses[i]!;
+    let j = i;
+    while (j + 1 < verses.length && verses[j + 1]!.surah === first.surah && verses[j + 1]!.ayah === verses[j]!.ayah + 1) j++;
+    const last = verses[j]!;
+    runs.push(j === i ? `${first.surah}:${first.ayah}` : `${first.surah}:${first.ayah}-${last.ayah}`);
+    i = j + 1;
+  }
+  return runs.join(', ');
+}
+
+function surahLabel(verses: readonly VerseRef[]): string {
+  const quran = loadQuran();
+  const numbers = [...new Set(verses.map((v) => v.surah))];
+  return numbers
+    .map((n) => {
+      const s = quran.surah(n);
+      return `${s.name} (${s.transliteration})`;
+    })
+    .join(', ');
+}
+
+const seconds = (s: number): string => `${s.toFixed(1)}s`;
+
+/** The human-readable block for one file. */
+export function formatResult(result: IdentifyResult): string {
+  const lines = [result.file];
+  if (result.status === 'error') {
+    lines.push(`  error: ${result.error ?? 'unknown error'}`);
+    return lines.join('\n') + '\n';
+  }
+  if (result.status === 'no_match') {
+    lines.push('  no verse recognised');
+  } else {
+    const quran = loadQuran();
+    lines.push(
+      `  ${formatVerseRuns(result.verses)}  ${surahLabel(result.verses)}  ` +
+        `confidence ${result.confidence.toFixed(2)}  at ${seconds(result.start_s)}–${seconds(result.end_s)}`,
+    );
+    for (const ref of result.verses.slice(0, MAX_TEXT_VERSES)) {
+      lines.push(`  ${ref.ayah}. ${quran.get(ref).text}`);
+    }
+    if (result.verses.length > MAX_TEXT_VERSES) lines.push(`  … ${result.verses.length - MAX_TEXT_VERSES} more verses`);
+  }
+  const others = result.status === 'ok' ? result.candidates.slice(1) : result.candidates;
+  if (others.length > 0) {
+    const label = result.status === 'ok' ? 'runners-up' : 'closest';
+    lines.push(`  ${label}: ${others.map((c) => `${formatVerseRuns(c.verses)} (${c.score.toFixed(2)})`).join(', ')}`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,50 @@
+import { parseArgs } from 'node:util';
+import { createIdentifier } from '../engine/createIdentifier.js';
+import { formatResult } from './formatResult.js';
+import type { CliIO } from './io.js';
+import { parseMode, parsePositiveInt } from './options.js';
+import { IDENTIFY_HELP, UsageError } from './usage.js';
+
+export const DEFAULT_TOP = 5;
+
+/** `ayat identify <files...>`: returns the exit code. */
+export async function identifyCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals: files } = parseArgs({
+    args: [...argv],
+    options: {
+      top: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      model: { type: 'string' },
+      mode: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    io.out(IDENTIFY_HELP);
+    return 0;
+  }
+  parseMode(values.mode);
+  const top = parsePositiveInt(values.top, '--top', DEFAULT_TOP);
+  if (files.length === 0) throw new UsageError('identify needs at least one audio file');
+
+  // One identifier for the whole run: the model and matcher load once, on first need.
+  const identifier = createIdentifier({ model: values.model, maxCandidates: top });
+  const showProgress = files.length > 1;
+  let failed = 0;
+  for (const [i, file] of files.entries()) {
+    if (showProgress) io.err(`[${i + 1}/${files.length}] ${file}\n`);
+    const { result } = await identifier.identifyFile(file);
+    if (result.status === 'error') failed++;
+    if (values.json) io.out(JSON.stringify(result) + '\n');
+    else if (result.status === 'error') io.err(`ayat: ${errorLine(result.file, result.error)}\n`);
+    else io.out(formatResult(result));
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+/** Decode errors already name the file; others (e.g. a missing model) get it prefixed. */
+function errorLine(file: string, message = 'unknown error'): string {
+  return message.includes(file) ? message : `${file}: ${message}`;
+}

@@ -1,0 +1,66 @@
+/** A problem with the command line itself: exit code 2, with a hint to --help. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const MAIN_HELP = `ayat — identify which Quran verse(s) a recording recites, offline.
+
+Usage:
+  ayat identify <files...> [--top N] [--json] [--model DIR] [--mode full]
+  ayat bench --manifest <manifest.json> [options]
+  ayat serve [--port N] [--data DIR] [--model DIR]
+  ayat --help | ayat <command> --help
+  ayat --version
+
+Commands:
+  identify   name the verse or run of verses recited in each audio file
+  bench      score the engine on a benchmark manifest (offline-tarteel format)
+  serve      web app and HTTP API: identify uploads, index and search a library
+
+Environment:
+  AYAT_MODEL   acoustic model folder used when --model is not given
+  AYAT_DATA    library folder for \`ayat serve\` when --data is not given
+
+Exit codes: 0 every file processed, 1 a file or the run failed, 2 bad usage.
+`;
+
+export const IDENTIFY_HELP = `Usage: ayat identify <files...> [options]
+
+Prints, per file, the recited verse or span (e.g. 112:1-4), the surah name,
+the Arabic text, a confidence (0-1), where it is in the clip, and runners-up.
+
+Options:
+  --top N        how many hypotheses to keep, the answer included (default 5)
+  --json         one JSON object per file per line:
+                 {"file","status":"ok"|"no_match"|"error","verses":[{"surah","ayah"}],
+                  "confidence","start_s","end_s","candidates":[{"verses","score"}],"error"?}
+  --model DIR    acoustic model folder or bundled model name (default: models/ayat-ctc,
+                 or $AYAT_MODEL)
+  --mode MODE    recognition mode: full (default); clap, lightweight, hybrid are planned
+  -h, --help     show this help
+
+Exit codes: 0 every file was processed (ok or no_match), 1 some file failed, 2 bad usage.
+`;
+
+export const BENCH_HELP = `Usage: ayat bench --manifest <manifest.json> [options]
+
+Runs every clip of an offline-tarteel style manifest and scores it like the public
+offline-tarteel benchmark (recall, precision, sequence accuracy), plus top-5 hit
+rate, breakdowns by category/source/reciter, latency, real-time factor, memory,
+and confidence calibration.
+
+Options:
+  --manifest FILE          benchmark manifest ({"samples": [...]}, files relative to it)
+  --mode MODE              recognition mode (default full)
+  --model DIR              acoustic model folder or name (default models/ayat-ctc)
+  --out FILE               write the JSON report there
+  --limit N                only the first N clips (after filtering)
+  --filter KEY=VALUE[,…]   keep clips whose KEY (id, category, source, reciter, surah)
+                           is one of the values; repeatable, filters are ANDed
+  --fit-calibration FILE   refit the matcher's confidence calibration on these clips
+                           and write it to FILE
+  --json                   print the report JSON instead of the table
+  -h, --help               show this help
+
+Exit codes: 0 every clip was processed, 1 a clip or the run failed, 2 bad usage.
+`;

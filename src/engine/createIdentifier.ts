@@ -1,0 +1,34 @@
+import type { AcousticModel } from '../acoustic/model.js';
+import { decodeAudioFile, isSilent, planChunks } from '../audio/index.js';
+import { loadDefaultMatcher } from './defaultMatcher.js';
+import { Identifier, type IdentifyOptions } from './identify.js';
+import { loadModel } from './loadModel.js';
+import type { AudioStage, MatchStage } from './ports.js';
+
+export interface EngineOptions extends Partial<IdentifyOptions> {
+  /** Model folder or bundled model name (see resolveModel); ignored when `acousticModel` is given. */
+  readonly model?: string | undefined;
+  /** An already loaded model (the bench loads it first to time it and read its card). */
+  readonly acousticModel?: AcousticModel;
+  readonly matcher?: () => Promise<MatchStage>;
+}
+
+export const defaultAudioStage: AudioStage = {
+  decode: (path, options) => decodeAudioFile(path, options),
+  isSilent: (samples, sampleRate) => isSilent(samples, sampleRate),
+  planChunks: (samples, sampleRate, options) => planChunks(samples, sampleRate, options),
+};
+
+/** The full pipeline with the default stages; the model and matcher load on first need, once. */
+export function createIdentifier(options: EngineOptions = {}): Identifier {
+  const { model, acousticModel, matcher, ...identifyOptions } = options;
+  let modelPromise: Promise<AcousticModel> | undefined = acousticModel ? Promise.resolve(acousticModel) : undefined;
+  return new Identifier(
+    {
+      audio: defaultAudioStage,
+      acoustic: () => (modelPromise ??= loadModel(model)),
+      matcher: matcher ?? loadDefaultMatcher,
+    },
+    identifyOptions,
+  );
+}

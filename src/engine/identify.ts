@@ -1,0 +1,105 @@
+import type { MatchResult } from '../match/types.js';
+import { mergeChunkResults } from './mergeChunks.js';
+import { padSpans } from './padSpans.js';
+import type { AcousticStage, AudioStage, MatchStage } from './ports.js';
+import { errorResult, matchToResult, noMatchResult, type IdentifyResult } from './result.js';
+import { emptyTimings, timed, type StageTimings } from './timing.js';
+
+export interface IdentifyOptions {
+  /** Candidates kept in the result (the answer included). */
+  maxCandidates: number;
+  /** Longest chunk handed to the acoustic model and matcher, seconds. */
+  maxChunkS: number;
+  /** Longer recordings are refused with an error. */
+  maxDurationS: number;
+}
+
+export const DEFAULT_IDENTIFY_OPTIONS: IdentifyOptions = { maxCandidates: 5, maxChunkS: 30, maxDurationS: 1800 };
+
+/** Silence kept around each chunk the VAD found (see padSpans). */
+const CHUNK_PAD_S = 0.2;
+
+export interface IdentifierStages {
+  readonly audio: AudioStage;
+  /** Called when the first recording with speech needs it; so a bad file never waits for the model. */
+  readonly acoustic: () => Promise<AcousticStage>;
+  readonly matcher: () => Promise<MatchStage>;
+}
+
+export interface Identification {
+  readonly result: IdentifyResult;
+  readonly timings: StageTimings;
+  /** Length of the decoded recording (0 when decoding failed). */
+  readonly audioS: number;
+  /** The matcher's own result for each chunk, in time order (diagnostics, calibration fitting). */
+  readonly chunkMatches: readonly MatchResult[];
+}
+
+/** decode → silence check → chunks → posteriors → matcher → one merged result. */
+export class Identifier {
+  readonly options: IdentifyOptions;
+
+  constructor(
+    private readonly stages: IdentifierStages,
+    options: Partial<IdentifyOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_IDENTIFY_OPTIONS, ...options };
+  }
+
+  /** Never throws: failures come back as status "error" with a one-line message. */
+  async identifyFile(path: string, label = path): Promise<Identification> {
+    const timings = emptyTimings();
+    const start = performance.now();
+    let audioS = 0;
+    let chunkMatches: readonly MatchResult[] = [];
+    let result: IdentifyResult;
+    try {
+      const audio = await timed(timings, 'decodeMs', () =>
+        this.stages.audio.decode(path, { maxDurationS: this.options.maxDurationS }),
+      );
+      audioS = audio.durationS;
+      const matched = await this.matchSamples(audio.samples, audio.sampleRate, timings);
+      chunkMatches = matched.chunkMatches;
+      result = matched.match ? matchToResult(label, matched.match, this.options.maxCandidates) : noMatchResult(label);
+    } catch (err) {
+      result = errorResult(label, err);
+    }
+    timings.totalMs = performance.now() - start;
+    return { result, timings, audioS, chunkMatches };
+  }
+
+  /** Identifies already-decoded audio (e.g. an HTTP upload). Throws on model/matcher failure. */
+  async identifySamples(samples: Float32Array, sampleRate: number, label: string): Promise<Identification> {
+    const timings = emptyTimings();
+    const start = performance.now();
+    const matched = await this.matchSamples(samples, sampleRate, timings);
+    const result = matched.match ? matchToResult(label, matched.match, this.options.maxCandidates) : noMatchResult(label);
+    timings.totalMs = performance.now() - start;
+    return { result, timings, audioS: samples.length / sampleRate, chunkMatches: matched.chunkMatches };
+  }
+
+  /** `match` is undefined when there is no speech to match. */
+  private async matchSamples(
+    samples: Float32Array,
+    sampleRate: number,
+    timings: StageTimings,
+  ): Promise<{ match: MatchResult | undefined; chunkMatches: readonly MatchResult[] }> {
+    const { audio } = this.stages;
+    if (samples.length === 0 || audio.isSilent(samples, sampleRate)) return { match: undefined, chunkMatches: [] };
+    const planned = audio.planChunks(samples, sampleRate, { maxChunkS: this.options.maxChunkS });
+    const spans = padSpans(planned, samples.length / sampleRate, CHUNK_PAD_S);
+    if (spans.length === 0) return { match: undefined, chunkMatches: [] };
+
+    const [acoustic, matcher] = await Promise.all([this.stages.acoustic(), this.stages.matcher()]);
+    const perChunk: MatchResult[] = [];
+    for (const span of spans) {
+      const from = Math.max(0, Math.floor(span.startS * sampleRate));
+      const to = Math.min(samples.length, Math.ceil(span.endS * sampleRate));
+      if (to <= from) continue;
+      const post = await timed(timings, 'acousticMs', () => acoustic.posteriors(samples.slice(from, to), from / sampleRate));
+      perChunk.push(await timed(timings, 'matchMs', () => matcher.matchPosteriors(post, { maxCandidates: this.options.maxCandidates })));
+    }
+    if (perChunk.length === 0) return { match: undefined, chunkMatches: [] };
+    return { match: mergeChunkResults(perChunk, this.options.maxCandidates), chunkMatches: perChunk };
+  }
+}

@@ -1,0 +1,7 @@
+export { createIdentifier, defaultAudioStage, type EngineOptions } from './createIdentifier.js';
+export { DEFAULT_IDENTIFY_OPTIONS, Identifier, type Identification, type IdentifierStages, type IdentifyOptions } from './identify.js';
+export { loadModel } from './loadModel.js';
+export { appendWithoutOverlap, joinSequences, mergeChunkResults } from './mergeChunks.js';
+export type { AcousticStage, AudioStage, DecodedAudio, MatchStage, TimeSpan } from './ports.js';
+export { errorResult, oneLineMessage, type CandidateJson, type IdentifyResult, type IdentifyStatus, type VerseJson } from './result.js';
+export type { StageTimings } from './timing.js';

@@ -1,0 +1,29 @@
+import type { MatchResult, Posteriors } from '../match/types.js';
+
+/** What the pipeline needs from each stage; the defaults live in createIdentifier.ts, tests may stub them. */
+
+export interface DecodedAudio {
+  readonly samples: Float32Array;
+  readonly sampleRate: number;
+  readonly durationS: number;
+}
+
+export interface TimeSpan {
+  readonly startS: number;
+  readonly endS: number;
+}
+
+export interface AudioStage {
+  decode(path: string, options: { maxDurationS: number }): Promise<DecodedAudio>;
+  isSilent(samples: Float32Array, sampleRate: number): boolean;
+  planChunks(samples: Float32Array, sampleRate: number, options: { maxChunkS: number }): readonly TimeSpan[];
+}
+
+export interface AcousticStage {
+  posteriors(samples: Float32Array, offsetS: number): Promise<Posteriors>;
+}
+
+export interface MatchStage {
+  /** `maxCandidates`: hypotheses to list in the result, the answer included. */
+  matchPosteriors(posteriors: Posteriors, options: { maxCandidates: number }): MatchResult;
+}

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { AcousticModel } from '../../src/acoustic/model.js';
+import { parseModelCard, readModelCard } from '../../src/acoustic/card.js';
+import { ModelError, type ModelErrorCode } from '../../src/acoustic/errors.js';
+import { VOCAB } from '../../src/quran/units.js';
+import { writeTinyModel } from './tinyModel.js';
+
+const root = mkdtempSync(join(tmpdir(), 'ayat-card-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+const freshDir = (): string => join(root, `m${n++}`);
+
+async function rejectsWith(promise: Promise<unknown>, code: ModelErrorCode, pattern: RegExp): Promise<void> {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(err instanceof ModelError, `expected a ModelError, got ${String(err)}`);
+    assert.equal(err.code, code);
+    assert.match(err.message, pattern);
+    assert.ok(!err.message.includes('\n'), 'message is one line');
+    return true;
+  });
+}
+
+describe('model card validation', () => {
+  it('accepts a well-formed card and lower-cases the hash', () => {
+    const card = parseModelCard(
+      { name: 'x', version: '1', format: 'ctc-onnx', file: 'model.onnx', sha256: 'AB'.repeat(32), sample_rate: 16000, frame_shift_s: 0.04, units: [...VOCAB], input: 'audio', output: 'log_probs' },
+      'card.json',
+    );
+    assert.equal(card.sha256, 'ab'.repeat(32));
+    assert.equal(card.frame_shift_s, 0.04);
+  });
+
+  it('reports a missing card', async () => {
+    await rejectsWith(readModelCard(freshDir()), 'not_found', /no model card at .*card\.json/);
+  });
+
+  it('reports a card that is not JSON', async () => {
+    const dir = writeTinyModel(freshDir());
+    writeFileSync(join(dir, 'card.json'), '{ "name": ');
+    await rejectsWith(AcousticModel.load(dir), 'bad_card', /not valid JSON/);
+  });
+
+  it('reports a missing field and a wrong format', async () => {
+    await rejectsWith(AcousticModel.load(writeTinyModel(freshDir(), { card: { sha256: undefined } })), 'bad_card', /"sha256"/);
+    await rejectsWith(AcousticModel.load(writeTinyModel(freshDir(), { card: { format: 'tflite' } })), 'bad_card', /"format" is "tflite"/);
+    await rejectsWith(AcousticModel.load(writeTinyModel(freshDir(), { card: { sample_rate: 8000 } })), 'bad_card', /sample_rate/);
+  });
+
+  it('rejects units that differ from VOCAB', async () => {
+    const swapped = [...VOCAB];
+    [swapped[1], swapped[2]] = [swapped[2]!, swapped[1]!];
+    await rejectsWith(AcousticModel.load(writeTinyModel(freshDir(), { card: { units: swapped } })), 'units_mismatch', /unit 1 is .*expected/);
+    await rejectsWith(AcousticModel.load(writeTinyModel(freshDir(), { card: { units: VOCAB.slice(1) } })), 'units_mismatch', /has 31 units.*expects 32/);
+  });
+
+  it('rejects a model file whose SHA-256 differs from the card', async () => {
+    const dir = writeTinyModel(freshDir(), { card: { sha256: '0'.repeat(64) } });
+    await rejectsWith(AcousticModel.load(dir), 'hash_mismatch', /does not match card\.json/);
+  });
+
+  it('reports a missing model file', async () => {
+    const dir = writeTinyModel(freshDir());
+    rmSync(join(dir, 'model.onnx'));
+    await rejectsWith(AcousticModel.load(dir), 'not_found', /model\.onnx.*missing/);
+  });
+
+  it('reports a graph without the input the card names', async () => {
+    const dir = writeTinyModel(freshDir(), { card: { input: 'waveform' } });
+    await rejectsWith(AcousticModel.load(dir), 'load_failed', /no input "waveform"/);
+  });
+
+  it('reports a file ONNX Runtime cannot parse', async () => {
+    const dir = writeTinyModel(freshDir());
+    const junk = Buffer.from('not an onnx model');
+    writeFileSync(join(dir, 'model.onnx'), junk);
+    const { createHash } = await import('node:crypto');
+    const card = JSON.parse((await import('node:fs')).readFileSync(join(dir, 'card.json'), 'utf8')) as Record<string, unknown>;
+    card.sha256 = createHash('sha256').update(junk).digest('hex');
+    writeFileSync(join(dir, 'card.json'), JSON.stringify(card));
+    await rejectsWith(AcousticModel.load(dir), 'load_failed', /ONNX Runtime cannot load/);
+  });
+});
+
+describe('AcousticModel', () => {
+  it('loads once per folder and returns [T, V] log posteriors with the offset', async () => {
+    const dir = writeTinyModel(freshDir());
+    const [a, b] = await Promise.all([AcousticModel.load(dir), AcousticModel.load(dir)]);
+    assert.equal(a, b, 'same session object for the same folder');
+    const samples = new Float32Array(16000).map((_, i) => Math.sin(i / 3) * 0.3);
+    const post = await a.posteriors(samples, 2.5);
+    assert.equal(post.frames, 25);
+    assert.equal(post.vocabSize, VOCAB.length);
+    assert.equal(post.offsetS, 2.5);
+    assert.equal(post.frameShiftS, 0.04);
+    assert.equal(post.logProbs.length, post.frames * post.vocabSize);
+    for (let t = 0; t < post.frames; t++) {
+      let sum = 0;
+      for (let v = 0; v < post.vocabSize; v++) sum += Math.exp(post.logProbs[t * post.vocabSize + v]!);
+      assert.ok(Math.abs(sum - 1) < 1e-4, `frame ${t} sums to ${sum}`);
+    }
+    await a.dispose();
+  });
+
+  it('pads very short input and accepts views into a larger buffer', async () => {
+    const model = await AcousticModel.load(writeTinyModel(freshDir()));
+    const tiny = await model.posteriors(new Float32Array(10), 0);
+    assert.ok(tiny.frames >= 1);
+    const big = new Float32Array(32000).fill(0.1);
+    const view = await model.posteriors(big.subarray(16000, 32000), 1);
+    const copy = await model.posteriors(big.slice(16000, 32000), 1);
+    assert.deepEqual(view.logProbs, copy.logProbs);
+    await model.dispose();
+  });
+
+  it('rejects a model whose output width is not the unit count', async () => {
+    const model = await AcousticModel.load(writeTinyModel(freshDir(), { vocabSize: 12 }));
+    await rejectsWith(model.posteriors(new Float32Array(16000), 0), 'inference_failed', /emits 12 units per frame, expected 32/);
+    await model.dispose();
+  });
+});

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { BenchReport } from '../../bench/report.js';
+import { writeTinyModel } from '../acoustic/tinyModel.js';
+import { runCli, STACK_FRAME } from '../cli/cliRunner.js';
+import { speechLike, writeWav } from '../cli/wav.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ayat-bench-'));
+const manifestPath = join(dir, 'manifest.json');
+const model = join(dir, 'model');
+
+before(() => {
+  writeTinyModel(model);
+  writeWav(join(dir, 'silent.wav'), new Float32Array(16000));
+  writeWav(join(dir, 'tone.wav'), speechLike(2));
+  const samples = [
+    { id: 'silent', file: 'silent.wav', surah: 1, ayah: 1, ayah_end: null, category: 'short', source: 'synthetic', reciter: null, expected_verses: [{ surah: 1, ayah: 1 }] },
+    { id: 'tone', file: 'tone.wav', surah: 112, ayah: 1, ayah_end: null, category: 'short', source: 'synthetic', reciter: 'machine', expected_verses: [{ surah: 112, ayah: 1 }] },
+    { id: 'gone', file: 'gone.wav', surah: 2, ayah: 1, ayah_end: null, category: 'short', source: 'other', reciter: null, expected_verses: [{ surah: 2, ayah: 1 }] },
+  ];
+  writeFileSync(manifestPath, JSON.stringify({ samples }));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('ayat bench', () => {
+  it('runs a manifest, writes the JSON report, prints the table; exit 1 when a clip errored', () => {
+    const out = join(dir, 'report.json');
+    const r = runCli(['bench', '--manifest', manifestPath, '--model', model, '--out', out]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, STACK_FRAME);
+    assert.match(r.stderr, /\[3\/3\] gone error: cannot read .*gone\.wav: no such file/);
+    assert.match(r.stdout, /seq acc/);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
+    assert.equal(report.summary.total, 3);
+    assert.equal(report.summary.error_count, 1);
+    assert.equal(report.model.name, 'tiny-test');
+    assert.deepEqual(report.samples.map((s) => s.status).slice(0, 1), ['no_match']);
+    assert.deepEqual(Object.keys(report.by_source), ['other', 'synthetic']);
+  });
+
+  it('--filter and --limit choose clips; --json prints the report', () => {
+    const r = runCli(['bench', '--manifest', manifestPath, '--model', model, '--filter', 'source=synthetic', '--limit', '1', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as BenchReport;
+    assert.deepEqual(report.samples.map((s) => s.id), ['silent']);
+    assert.deepEqual(report.filters, ['source=synthetic']);
+    assert.equal(report.limit, 1);
+  });
+
+  it('a filter that keeps nothing is an error', () => {
+    const r = runCli(['bench', '--manifest', manifestPath, '--model', model, '--filter', 'source=nowhere']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^ayat: no clips left in .* after filtering\n$/);
+  });
+
+  it('--fit-calibration explains when there is too little to fit on', () => {
+    const r = runCli(['bench', '--manifest', manifestPath, '--model', model, '--filter', 'source=synthetic', '--fit-calibration', join(dir, 'cal.json')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /ayat: calibration needs at least 20 clips/);
+  });
+});

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { packageVersion } from '../../src/acoustic/packageRoot.js';
+import { runCli, STACK_FRAME } from './cliRunner.js';
+
+function assertUsageError(args: string[], pattern: RegExp): void {
+  const r = runCli(args);
+  assert.equal(r.code, 2, `exit code for ${args.join(' ')}; stderr: ${r.stderr}`);
+  assert.equal(r.stdout, '');
+  const [first] = r.stderr.split('\n');
+  assert.match(first!, /^ayat: /);
+  assert.match(first!, pattern);
+  assert.doesNotMatch(r.stderr, STACK_FRAME);
+}
+
+describe('ayat command line', () => {
+  it('--help prints usage and exits 0', () => {
+    const r = runCli(['--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /Usage:\n\s+ayat identify <files\.\.\.>/);
+    assert.match(r.stdout, /ayat bench --manifest/);
+  });
+
+  it('identify --help and bench --help', () => {
+    const identify = runCli(['identify', '--help']);
+    assert.equal(identify.code, 0);
+    assert.match(identify.stdout, /--json/);
+    assert.match(identify.stdout, /--top N/);
+    const bench = runCli(['bench', '--help']);
+    assert.equal(bench.code, 0);
+    assert.match(bench.stdout, /--fit-calibration/);
+    assert.equal(runCli(['help', 'identify']).stdout, identify.stdout);
+  });
+
+  it('--version prints the package version', () => {
+    const r = runCli(['--version']);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout.trim(), packageVersion());
+  });
+
+  it('no arguments: usage on stderr, exit 2', () => {
+    const r = runCli([]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Usage:/);
+  });
+
+  it('usage errors exit 2 with one ayat: line', () => {
+    assertUsageError(['frobnicate'], /unknown command "frobnicate"/);
+    assertUsageError(['toString'], /unknown command "toString"/);
+    assertUsageError(['--frobnicate'], /unknown option "--frobnicate"/);
+    assertUsageError(['identify'], /at least one audio file/);
+    assertUsageError(['identify', '--top', 'abc', 'x.wav'], /--top needs a positive whole number/);
+    assertUsageError(['identify', '--top', '0', 'x.wav'], /--top needs a positive whole number/);
+    assertUsageError(['identify', '--bogus', 'x.wav'], /Unknown option '--bogus'/);
+    assertUsageError(['identify', '--model'], /--model/);
+    assertUsageError(['identify', '--mode', 'turbo', 'x.wav'], /unknown mode "turbo"/);
+    assertUsageError(['bench'], /needs --manifest/);
+    assertUsageError(['bench', '--manifest', 'm.json', '--filter', 'colour=red'], /bad filter "colour=red"/);
+    assertUsageError(['bench', '--manifest', 'm.json', '--limit', '-3'], /--limit/);
+    assertUsageError(['bench', 'm.json'], /use --manifest/);
+  });
+
+  it('the hint points at the command help', () => {
+    assert.match(runCli(['identify', '--top', 'x', 'a.wav']).stderr, /\nTry 'ayat identify --help'\.\n$/);
+    assert.match(runCli(['nope']).stderr, /\nTry 'ayat --help'\.\n$/);
+  });
+
+  it('planned modes give a clear "not available yet"', () => {
+    for (const mode of ['clap', 'lightweight', 'hybrid']) {
+      assertUsageError(['identify', '--mode', mode, 'x.wav'], new RegExp(`mode "${mode}" is not available yet`));
+      assertUsageError(['bench', '--manifest', 'm.json', '--mode', mode], /not available yet/);
+    }
+  });
+
+  it('bench with a missing manifest is a one-line error, exit 1', () => {
+    const r = runCli(['bench', '--manifest', '/nonexistent/manifest.json']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'ayat: no manifest at /nonexistent/manifest.json\n');
+  });
+});

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AudioError } from '../../src/audio/errors.js';
+import { Identifier, type IdentifierStages } from '../../src/engine/identify.js';
+import type { AcousticStage, AudioStage, MatchStage, TimeSpan } from '../../src/engine/ports.js';
+import type { MatchResult, Posteriors } from '../../src/match/types.js';
+
+const SR = 16000;
+
+function audioStage(options: { samples?: Float32Array; silent?: boolean; chunks?: TimeSpan[]; fail?: Error }): AudioStage {
+  const samples = options.samples ?? new Float32Array(SR * 10).fill(0.1);
+  return {
+    decode: async () => {
+      if (options.fail) throw options.fail;
+      return { samples, sampleRate: SR, durationS: samples.length / SR };
+    },
+    isSilent: () => options.silent ?? false,
+    planChunks: () => options.chunks ?? [{ startS: 0, endS: samples.length / SR }],
+  };
+}
+
+/** Posteriors whose offset tells the fake matcher which chunk it is looking at. */
+const fakeAcoustic: AcousticStage = {
+  posteriors: async (samples, offsetS): Promise<Posteriors> => ({
+    logProbs: new Float32Array(Math.ceil(samples.length / 640) * 32),
+    frames: Math.ceil(samples.length / 640),
+    vocabSize: 32,
+    frameShiftS: 0.04,
+    offsetS,
+  }),
+};
+
+function matcherBy(answers: (offsetS: number, post: Posteriors) => MatchResult): MatchStage {
+  return { matchPosteriors: (post) => answers(post.offsetS, post) };
+}
+
+const okResult = (surah: number, ayahs: number[], startS: number, endS: number, confidence = 0.9): MatchResult => {
+  const verses = ayahs.map((ayah) => ({ surah, ayah }));
+  return { status: 'ok', verses, confidence, startS, endS, candidates: [{ verses, score: -1 }, { verses: [{ surah: 2, ayah: 1 }], score: -7 }] };
+};
+
+function stages(audio: AudioStage, matcher: MatchStage, loads: { model: number } = { model: 0 }): IdentifierStages {
+  return {
+    audio,
+    acoustic: async () => {
+      loads.model++;
+      return fakeAcoustic;
+    },
+    matcher: async () => matcher,
+  };
+}
+
+describe('Identifier', () => {
+  it('silent audio is no_match without loading the model', async () => {
+    const loads = { model: 0 };
+    const id = new Identifier(stages(audioStage({ silent: true }), matcherBy(() => assert.fail('matcher called')), loads));
+    const { result, chunkMatches } = await id.identifyFile('quiet.wav');
+    assert.deepEqual(result, { file: 'quiet.wav', status: 'no_match', verses: [], confidence: 0, start_s: 0, end_s: 0, candidates: [] });
+    assert.equal(loads.model, 0);
+    assert.equal(chunkMatches.length, 0);
+  });
+
+  it('decode failures become status error with the one-line message', async () => {
+    const id = new Identifier(stages(audioStage({ fail: new AudioError('empty', 'cannot read x.opus: the file is empty') }), matcherBy(() => assert.fail())));
+    const { result, audioS } = await id.identifyFile('x.opus');
+    assert.equal(result.status, 'error');
+    assert.equal(result.error, 'cannot read x.opus: the file is empty');
+    assert.equal(audioS, 0);
+  });
+
+  it('multi-line errors from a stage are cut to their first line', async () => {
+    const id = new Identifier(stages(audioStage({}), matcherBy(() => {
+      throw new Error('matcher broke\n    at somewhere (file.js:1:1)');
+    })));
+    const { result } = await id.identifyFile('a.wav');
+    assert.equal(result.error, 'matcher broke');
+  });
+
+  it('matches each chunk with its offset and merges the verses in order', async () => {
+    const seen: number[] = [];
+    const matcher = matcherBy((offsetS) => {
+      seen.push(offsetS);
+      return offsetS < 4 ? okResult(114, [1, 2, 3], offsetS, 4.5) : okResult(114, [3, 4], offsetS, 9.5, 0.7);
+    });
+    const id = new Identifier(stages(audioStage({ chunks: [{ startS: 0.5, endS: 4.4 }, { startS: 5, endS: 9.4 }] }), matcher), { maxCandidates: 2 });
+    const { result, timings, chunkMatches } = await id.identifyFile('nas.opus');
+    assert.deepEqual(seen, [0.3, 4.8], 'chunks padded by 0.2 s, offsets in seconds of the recording');
+    assert.equal(chunkMatches.length, 2);
+    assert.equal(result.status, 'ok');
+    assert.deepEqual(result.verses, [1, 2, 3, 4].map((ayah) => ({ surah: 114, ayah })));
+    assert.equal(result.confidence, 0.7);
+    assert.equal(result.start_s, 0.3);
+    assert.equal(result.end_s, 9.5);
+    assert.equal(result.candidates.length, 2);
+    assert.ok(timings.totalMs >= timings.decodeMs + timings.acousticMs + timings.matchMs - 1e-6);
+  });
+
+  it('the JSON keys and their order are the CLI contract', async () => {
+    const id = new Identifier(stages(audioStage({}), matcherBy((o) => okResult(112, [1], o, 2))));
+    const { result } = await id.identifyFile('a.wav');
+    assert.deepEqual(Object.keys(result), ['file', 'status', 'verses', 'confidence', 'start_s', 'end_s', 'candidates']);
+    assert.deepEqual(Object.keys(result.candidates[0]!), ['verses', 'score']);
+  });
+
+  it('identifySamples runs on decoded audio', async () => {
+    const id = new Identifier(stages(audioStage({}), matcherBy((o) => okResult(1, [1], o, 1))));
+    const { result, audioS } = await id.identifySamples(new Float32Array(SR).fill(0.2), SR, 'upload');
+    assert.equal(result.file, 'upload');
+    assert.equal(result.status, 'ok');
+    assert.equal(audioS, 1);
+  });
+});
