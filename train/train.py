@@ -48,6 +48,8 @@ def parse_args(argv=None):
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--warmup", type=int, default=300)
     p.add_argument("--no-augment", action="store_true")
+    p.add_argument("--augment-strength", type=float, default=1.0, help="0..1: scales how often and how hard clips are augmented")
+    p.add_argument("--dropout", type=float, help="override the model's dropout (also when resuming)")
     p.add_argument("--resume", help="checkpoint to resume from (model, optimiser, progress)")
     p.add_argument("--eval-minutes", type=float, default=15.0, help="minutes between dev evaluations and checkpoints (also at each epoch end)")
     p.add_argument("--log-every", type=int, default=50, help="steps between loss lines on stdout")
@@ -154,6 +156,8 @@ def main(argv=None) -> int:
     ckpt = torch.load(args.resume, map_location="cpu") if args.resume else None
     cfg = ModelConfig(**ckpt["config"]) if ckpt else PRESETS[args.preset]
     cfg.vocab_size = len(units.vocab())
+    if args.dropout is not None:
+        cfg.dropout = args.dropout
     model = CtcModel(cfg).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=1e-3)
     state = {"epoch": 0, "step": 0, "elapsed_s": 0.0, "best_uer": None}
@@ -161,7 +165,7 @@ def main(argv=None) -> int:
         model.load_state_dict(ckpt["model"])
         opt.load_state_dict(ckpt["optimizer"])
         state = ckpt["state"]
-    aug = AugmentConfig()
+    aug = AugmentConfig().scaled(args.augment_strength)
     amp = device.startswith("cuda")
     max_samples = int(args.batch_seconds * 16000)
     lengths = [r["length"] for r in train.rows]

@@ -30,6 +30,16 @@ class AugmentConfig:
     time_mask_ratio: float = 0.05
     time_masks_per_10s: int = 5
 
+    def scaled(self, strength: float) -> "AugmentConfig":
+        """The same augmentations, rarer and milder (strength 0..1): CTC leaves its all-blank phase sooner on cleaner data."""
+        lo, hi = self.speed
+        return AugmentConfig(
+            speed=(1 - (1 - lo) * strength, 1 + (hi - 1) * strength),
+            p_noise=self.p_noise * strength, snr_db=self.snr_db, p_reverb=self.p_reverb * strength,
+            p_bandlimit=self.p_bandlimit * strength, p_warp=self.p_warp * strength, warp=self.warp,
+            freq_masks=round(self.freq_masks * strength), freq_mask_width=self.freq_mask_width,
+            time_mask_ratio=self.time_mask_ratio, time_masks_per_10s=round(self.time_masks_per_10s * strength))
+
 
 def change_speed(wav: torch.Tensor, factor: float) -> torch.Tensor:
     """Resamples so the clip plays `factor` times faster (tempo and pitch change together)."""
