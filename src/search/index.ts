@@ -1,0 +1,14 @@
+export { ArabicVerseSearch } from './arabicSearch.js';
+export { EnglishVerseSearch } from './englishSearch.js';
+export { JobLimitError, JobRunner, type JobItem, type JobRunnerOptions } from './jobRunner.js';
+export { Library, LibraryError, type AddResult, type LibraryOptions, type SearchHitJson, type SearchResponse } from './library.js';
+export { MIGRATIONS, SCHEMA_VERSION, migrate, type Migration } from './migrations.js';
+export { parseQuery, QueryError, type QueryPart, type TextQuery, type VerseRangeQuery } from './queryParser.js';
+export { AUDIO_EXTENSIONS, isInside, scanAudioFiles, type FoundFile } from './scanFolder.js';
+export { DEFAULT_SEGMENTING, joinCutVerses, segmentRecordingFile, segmentSamples, type SegmentingOptions, type SegmentRecogniser } from './segmentRecording.js';
+export { SqliteLibraryStore } from './sqliteStore.js';
+export type { LibraryStore, RecordingFile } from './store.js';
+export { findSurahByName } from './surahNames.js';
+export * from './types.js';
+export { verseDetails, type VerseDetails } from './verseInfo.js';
+export { VerseSearch } from './verseSearch.js';

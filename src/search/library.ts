@@ -1,0 +1,248 @@
+import { realpath, stat } from 'node:fs/promises';
+import { basename, relative } from 'node:path';
+import { oneLineMessage } from '../engine/result.js';
+import type { VerseRef } from '../quran/corpus.js';
+import { JobRunner, type JobItem } from './jobRunner.js';
+import type { QueryPart } from './queryParser.js';
+import { DEFAULT_SCAN_LIMITS, isInside, scanAudioFiles, type FoundFile, type ScanLimits } from './scanFolder.js';
+import { DEFAULT_SEGMENTING, segmentRecordingFile, type SegmentingOptions, type SegmentRecogniser } from './segmentRecording.js';
+import type { LibraryStore } from './store.js';
+import type { JobRecord, LibraryRoot, Recording, SegmentHit, VerseScore } from './types.js';
+import { verseDetails, verseRefAt, type VerseDetails } from './verseInfo.js';
+import { VerseSearch } from './verseSearch.js';
+
+/** A request the library cannot take as given (missing folder, file outside the roots): HTTP 4xx. */
+export class LibraryError extends Error {
+  override readonly name = 'LibraryError';
+  constructor(
+    readonly code: 'not_found' | 'not_a_folder' | 'outside_library' | 'unreadable',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface LibraryOptions {
+  readonly store: LibraryStore;
+  readonly recogniser: SegmentRecogniser;
+  readonly jobs: JobRunner;
+  readonly segmenting?: SegmentingOptions;
+  readonly scanLimits?: ScanLimits;
+  /** When set, folders may be added only from inside these (resolved) paths. */
+  readonly allowedFolders?: readonly string[];
+}
+
+export interface AddResult {
+  readonly root: LibraryRoot;
+  /** Audio files found under the folder (or given). */
+  readonly found: number;
+  /** Of those, how many need indexing (new, changed, or not yet indexed). */
+  readonly queued: number;
+  /** True when the folder held more files than the scan takes. */
+  readonly truncated: boolean;
+  /** The indexing job, or null when there was nothing to index. */
+  readonly job: JobRecord | null;
+}
+
+export interface SearchHitJson {
+  readonly recording: { readonly id: number; readonly name: string; readonly path: string };
+  readonly start_s: number;
+  readonly end_s: number;
+  /** Everything recognised in the segment, in recited order. */
+  readonly verses: readonly VerseRef[];
+  /** The segment's verse that answers the query. */
+  readonly verse: VerseDetails;
+  readonly confidence: number;
+  readonly score: number;
+  /** Plays the recording; seek to start_s. */
+  readonly audio_url: string;
+}
+
+export interface SearchResponse {
+  readonly query: string;
+  /** How the query was read, e.g. ["verses 2:255", "Arabic text"]. */
+  readonly understood_as: readonly string[];
+  /** Best matching verses of the Quran (whether or not the library has them). */
+  readonly verses: readonly (VerseDetails & { readonly score: number })[];
+  /** Where the library recites them, best first. */
+  readonly results: readonly SearchHitJson[];
+  readonly took_ms: number;
+}
+
+/** Verses handed to the store per query: enough that common words still find every recording. */
+const MAX_QUERY_VERSES = 4000;
+const VERSES_SHOWN = 10;
+const VERSES_PER_LOOKUP = 256;
+
+function describePart(part: QueryPart): string {
+  if (part.kind === 'verses') {
+    const range = part.fromAyah === part.toAyah ? `${part.fromAyah}` : `${part.fromAyah}-${part.toAyah}`;
+    return `verses ${part.surah}:${range}`;
+  }
+  return part.kind === 'arabic' ? 'Arabic text' : 'English translation';
+}
+
+/** The library: roots, recordings and their recognised segments, indexing jobs and search. */
+export class Library {
+  private readonly store: LibraryStore;
+  private readonly jobs: JobRunner;
+  private readonly verseSearch = new VerseSearch();
+  private readonly segmenting: SegmentingOptions;
+  /** Recordings in a queued or running job, so adding a folder twice does not index twice. */
+  private readonly scheduled = new Set<number>();
+
+  constructor(private readonly options: LibraryOptions) {
+    this.store = options.store;
+    this.jobs = options.jobs;
+    this.segmenting = options.segmenting ?? DEFAULT_SEGMENTING;
+  }
+
+  /** Builds the search indexes ahead of the first query. */
+  warm(): void {
+    this.verseSearch.warm();
+  }
+
+  /** Adds a folder on the server's disk as a root and queues its new or changed audio files. */
+  async addFolder(path: string): Promise<AddResult> {
+    const folder = await this.resolveFolder(path);
+    const root = this.store.addRoot(folder);
+    const { files, truncated } = await scanAudioFiles(folder, this.options.scanLimits ?? DEFAULT_SCAN_LIMITS);
+    return { ...this.addFound(root, files, `index ${folder}`), truncated };
+  }
+
+  /** Adds files already inside `root` (e.g. uploads saved there). */
+  async addFiles(root: LibraryRoot, paths: readonly string[], label: string): Promise<AddResult> {
+    const files: FoundFile[] = [];
+    for (const p of paths) {
+      const real = await realpath(p);
+      if (!isInside(root.path, real)) throw new LibraryError('outside_library', `${p} is not inside ${root.path}`);
+      const info = await stat(real);
+      files.push({ path: real, sizeBytes: info.size, mtimeMs: info.mtimeMs });
+    }
+    return { ...this.addFound(root, files, label), truncated: false };
+  }
+
+  /** Queues recordings left pending by an earlier run (e.g. the server stopped mid-job). */
+  resumePending(): JobRecord | null {
+    const pending = this.store.pendingRecordings().filter((r) => !this.scheduled.has(r.id));
+    return pending.length === 0 ? null : this.schedule(pending, 'resume indexing');
+  }
+
+  private addFound(root: LibraryRoot, files: readonly FoundFile[], label: string): Omit<AddResult, 'truncated'> {
+    const toIndex: Recording[] = [];
+    for (const f of files) {
+      const rec = this.store.upsertRecording({ rootId: root.id, path: f.path, sizeBytes: f.sizeBytes, mtimeMs: f.mtimeMs });
+      if (rec.status !== 'indexed' && !this.scheduled.has(rec.id)) toIndex.push(rec);
+    }
+    const job = toIndex.length === 0 ? null : this.schedule(toIndex, label);
+    return { root, found: files.length, queued: toIndex.length, job };
+  }
+
+  private schedule(recordings: readonly Recording[], label: string): JobRecord {
+    const items: JobItem[] = recordings.map((rec) => ({
+      name: rec.path,
+      run: async (signal) => {
+        try {
+          const indexed = await segmentRecordingFile(rec.path, this.options.recogniser, this.segmenting, signal);
+          this.store.saveIndexed(rec.id, indexed);
+          return true;
+        } catch (err) {
+          // Stopped mid-recording: it stays pending and is indexed again after a restart.
+          if (!signal.aborted) this.store.markFailed(rec.id, oneLineMessage(err));
+          return false;
+        } finally {
+          this.scheduled.delete(rec.id);
+        }
+      },
+    }));
+    for (const rec of recordings) this.scheduled.add(rec.id);
+    try {
+      return this.jobs.submit(label, items);
+    } catch (err) {
+      for (const rec of recordings) this.scheduled.delete(rec.id);
+      throw err;
+    }
+  }
+
+  private async resolveFolder(path: string): Promise<string> {
+    let folder: string;
+    try {
+      folder = await realpath(path);
+    } catch {
+      throw new LibraryError('not_found', `no such folder on the server: ${path}`);
+    }
+    const info = await stat(folder).catch(() => undefined);
+    if (!info?.isDirectory()) throw new LibraryError('not_a_folder', `${path} is not a folder`);
+    const allowed = this.options.allowedFolders;
+    if (allowed && !allowed.some((a) => isInside(a, folder))) {
+      throw new LibraryError('outside_library', `${path} is outside the folders this server may index (${allowed.join(', ')})`);
+    }
+    return folder;
+  }
+
+  /** The file of a recording, checked to be inside a library root now (links may have changed since). */
+  async mediaFile(recordingId: number): Promise<{ path: string; root: string }> {
+    const rec = this.store.recording(recordingId);
+    if (!rec) throw new LibraryError('not_found', `no recording ${recordingId} in the library`);
+    let real: string;
+    try {
+      real = await realpath(rec.path);
+    } catch {
+      throw new LibraryError('not_found', `recording ${recordingId} is no longer on disk`);
+    }
+    const root = this.store.roots().find((r) => isInside(r.path, real));
+    if (!root) throw new LibraryError('outside_library', `recording ${recordingId} is outside the library folders`);
+    return { path: real, root: root.path };
+  }
+
+  /**
+   * The best `limit` segments for the scored verses. Verses go to the store in
+   * score order, a slice at a time, and stop once no later verse can beat the
+   * hits in hand (a hit's score is its verse score times a confidence ≤ 1):
+   * a common word like الله matches a third of the Quran.
+   */
+  private topSegments(verses: readonly VerseScore[], limit: number): SegmentHit[] {
+    const best = new Map<number, SegmentHit>();
+    const ranked = (): SegmentHit[] =>
+      [...best.values()].sort((a, b) => b.score - a.score || (a.recording.path < b.recording.path ? -1 : a.recording.path > b.recording.path ? 1 : a.startS - b.startS));
+    for (let i = 0; i < verses.length; i += VERSES_PER_LOOKUP) {
+      // Earlier slices hold higher verse scores, so a segment's first hit is its best.
+      for (const hit of this.store.findSegments(verses.slice(i, i + VERSES_PER_LOOKUP), limit)) {
+        if (!best.has(hit.segmentId)) best.set(hit.segmentId, hit);
+      }
+      const next = verses[i + VERSES_PER_LOOKUP];
+      if (!next || best.size < limit) continue;
+      if (next.score <= ranked()[limit - 1]!.score) break;
+    }
+    return ranked().slice(0, limit);
+  }
+
+  /** Throws QueryError for a bad reference. */
+  search(query: string, limit: number): SearchResponse {
+    const start = performance.now();
+    const { parts, verses } = this.verseSearch.search(query, MAX_QUERY_VERSES);
+    const roots = this.store.roots();
+    const nameOf = (path: string): string => {
+      const root = roots.find((r) => isInside(r.path, path));
+      return root ? relative(root.path, path) || basename(path) : basename(path);
+    };
+    const hits = this.topSegments(verses, limit);
+    const results: SearchHitJson[] = hits.map((h) => ({
+      recording: { id: h.recording.id, name: nameOf(h.recording.path), path: h.recording.path },
+      start_s: h.startS,
+      end_s: h.endS,
+      verses: h.verses,
+      verse: verseDetails(verseRefAt(h.matchedVerseIndex)),
+      confidence: h.confidence,
+      score: Math.round(h.score * 10000) / 10000,
+      audio_url: `/recordings/${h.recording.id}/audio`,
+    }));
+    return {
+      query,
+      understood_as: parts.map(describePart),
+      verses: verses.slice(0, VERSES_SHOWN).map((v) => ({ ...verseDetails(verseRefAt(v.verseIndex)), score: v.score })),
+      results,
+      took_ms: Math.round((performance.now() - start) * 100) / 100,
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import type { Identification } from '../engine/identify.js';
+import type { JobRunner } from '../search/jobRunner.js';
+import type { Library } from '../search/library.js';
+import type { LibraryStore } from '../search/store.js';
+import type { LibraryRoot } from '../search/types.js';
+import type { ServerLimits } from './limits.js';
+import type { ModeInfo } from './modes.js';
+import type { WorkQueue } from './workQueue.js';
+
+/** What POST /identify needs from the engine: Identifier satisfies it. */
+export interface SampleIdentifier {
+  identifySamples(samples: Float32Array, sampleRate: number, label: string): Promise<Identification>;
+}
+
+export type ModelStatus = { readonly state: 'loading' } | { readonly state: 'ready'; readonly name: string; readonly version: string } | { readonly state: 'unavailable'; readonly error: string };
+
+/** Everything the routes share. */
+export interface ServerContext {
+  readonly identifier: SampleIdentifier;
+  readonly identifyQueue: WorkQueue;
+  readonly library: Library;
+  readonly store: LibraryStore;
+  readonly jobs: JobRunner;
+  readonly limits: ServerLimits;
+  /** Where files uploaded to the library are kept; itself a library root. */
+  readonly uploads: { readonly dir: string; readonly root: LibraryRoot };
+  readonly modes: readonly ModeInfo[];
+  readonly modelStatus: () => ModelStatus;
+  readonly version: string;
+}

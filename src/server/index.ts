@@ -1,0 +1,6 @@
+export { buildApp, type AppOptions } from './app.js';
+export type { ModelStatus, SampleIdentifier, ServerContext } from './context.js';
+export { HttpError, toErrorBody, type ErrorBody } from './errors.js';
+export { DEFAULT_LIMITS, type ServerLimits } from './limits.js';
+export { availableModes, type ModeInfo } from './modes.js';
+export { DATA_ENV_VAR, DEFAULT_PORT, defaultDataDir, startServer, type RunningServer, type ServeOptions } from './start.js';

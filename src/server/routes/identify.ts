@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { decodeAudioBytes } from '../../audio/index.js';
+import { verseDetails } from '../../search/verseInfo.js';
+import type { ServerContext } from '../context.js';
+import { parseModeParam } from '../modes.js';
+import { intParam, queryOf } from '../params.js';
+import { readAudioUpload } from '../upload.js';
+
+export const MAX_TOP = 10;
+export const DEFAULT_TOP = 5;
+
+const ms = (x: number): number => Math.round(x * 10) / 10;
+
+/**
+ * POST /identify: the audio as a multipart file or as the raw body; `mode` and
+ * `top` as query or form fields. Answers the engine's IdentifyResult (the same
+ * object as `ayat identify --json`) plus verse details, timings and the mode.
+ */
+export function identifyRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post('/identify', async (req) => {
+    const upload = await readAudioUpload(req, ctx.limits.maxUploadBytes);
+    const params = { ...queryOf(req.query), ...upload.fields };
+    const mode = parseModeParam(params['mode'], ctx.modes);
+    const top = intParam(params['top'], 'top', DEFAULT_TOP, 1, MAX_TOP);
+    const receivedAt = performance.now();
+    const { identification, decodeMs, audioS } = await ctx.identifyQueue.run(async () => {
+      const startedAt = performance.now();
+      const audio = await decodeAudioBytes(upload.bytes, { maxDurationS: ctx.limits.maxIdentifyDurationS, name: upload.name });
+      const decodedAt = performance.now();
+      const identification = await ctx.identifier.identifySamples(audio.samples, audio.sampleRate, upload.name);
+      return { identification, decodeMs: decodedAt - startedAt, audioS: audio.durationS };
+    }, ctx.limits.identifyTimeoutMs);
+    const { result, timings } = identification;
+    return {
+      ...result,
+      candidates: result.candidates.slice(0, top),
+      mode,
+      audio_s: Math.round(audioS * 100) / 100,
+      verse_details: result.verses.map(verseDetails),
+      timings_ms: {
+        decode: ms(decodeMs),
+        acoustic: ms(timings.acousticMs),
+        match: ms(timings.matchMs),
+        total: ms(performance.now() - receivedAt),
+      },
+    };
+  });
+}

@@ -1,0 +1,145 @@
+import { mkdirSync, realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { packageRoot, packageVersion } from '../acoustic/packageRoot.js';
+import { createIdentifier } from '../engine/createIdentifier.js';
+import { loadDefaultMatcher } from '../engine/defaultMatcher.js';
+import type { Identifier } from '../engine/identify.js';
+import { loadModel } from '../engine/loadModel.js';
+import { oneLineMessage } from '../engine/result.js';
+import { JobRunner } from '../search/jobRunner.js';
+import { Library } from '../search/library.js';
+import { DEFAULT_SEGMENTING } from '../search/segmentRecording.js';
+import { SqliteLibraryStore } from '../search/sqliteStore.js';
+import type { LibraryStore } from '../search/store.js';
+import { buildApp } from './app.js';
+import type { ModelStatus, ServerContext } from './context.js';
+import { DEFAULT_LIMITS, type ServerLimits } from './limits.js';
+import { availableModes } from './modes.js';
+import { MAX_TOP } from './routes/identify.js';
+import { WorkQueue } from './workQueue.js';
+
+export interface ServeOptions {
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** Library database and uploaded recordings; default $AYAT_DATA or ~/.local/share/ayat. */
+  readonly dataDir?: string;
+  /** Model folder or name, as for `ayat identify --model`. */
+  readonly model?: string;
+  readonly limits?: Partial<ServerLimits>;
+  /** Folders that POST /library may add (and their subfolders); default any. */
+  readonly allowedFolders?: readonly string[];
+  /** Built web UI; default web/dist in the package. */
+  readonly webRoot?: string | null;
+  readonly logError?: (err: unknown) => void;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly app: FastifyInstance;
+  readonly store: LibraryStore;
+  readonly library: Library;
+  readonly jobs: JobRunner;
+  /** Resolves when the model has loaded (or failed to): tests wait on it. */
+  readonly modelReady: Promise<ModelStatus>;
+  /** Stops taking requests, lets running index items finish, closes the database. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 8765;
+export const DATA_ENV_VAR = 'AYAT_DATA';
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env[DATA_ENV_VAR];
+  if (fromEnv) return resolve(fromEnv);
+  const base = env['XDG_DATA_HOME'] || join(homedir(), '.local', 'share');
+  return join(base, 'ayat');
+}
+
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** Loads the model in the background so the first upload does not wait for it. */
+function watchModel(model: string | undefined): { status: () => ModelStatus; ready: Promise<ModelStatus> } {
+  let status: ModelStatus = { state: 'loading' };
+  const ready = loadModel(model).then(
+    (m): ModelStatus => (status = { state: 'ready', name: m.card.name, version: m.card.version }),
+    (err: unknown): ModelStatus => (status = { state: 'unavailable', error: oneLineMessage(err) }),
+  );
+  return { status: () => status, ready };
+}
+
+/** Opens the library, builds the app and listens; `url` is what to open in a browser. */
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const dataDir = resolve(options.dataDir ?? defaultDataDir());
+  const uploadsDir = join(dataDir, 'uploads');
+  mkdirSync(uploadsDir, { recursive: true });
+
+  const store = new SqliteLibraryStore(join(dataDir, 'library.sqlite'));
+  try {
+    store.interruptUnfinishedJobs();
+    const identifier: Identifier = createIdentifier({ model: options.model, maxCandidates: MAX_TOP });
+    const jobs = new JobRunner({
+      maxConcurrentJobs: limits.maxConcurrentJobs,
+      maxQueuedJobs: limits.maxQueuedJobs,
+      onChange: (job) => store.saveJob(job),
+    });
+    const library = new Library({
+      store,
+      recogniser: identifier,
+      jobs,
+      segmenting: { ...DEFAULT_SEGMENTING, maxDurationS: limits.maxRecordingDurationS },
+      allowedFolders: options.allowedFolders?.map((f) => realpathSync(f)),
+    });
+    const uploadsRoot = store.addRoot(realpathSync(uploadsDir));
+    const model = watchModel(options.model);
+    const ctx: ServerContext = {
+      identifier,
+      identifyQueue: new WorkQueue(limits.maxConcurrentIdentify, limits.maxQueuedIdentify),
+      library,
+      store,
+      jobs,
+      limits,
+      uploads: { dir: uploadsRoot.path, root: uploadsRoot },
+      modes: availableModes(),
+      modelStatus: model.status,
+      version: packageVersion(),
+    };
+    const webRoot = options.webRoot === undefined ? join(packageRoot(), 'web', 'dist') : options.webRoot;
+    const host = options.host ?? '127.0.0.1';
+    const allowedHosts = isLoopback(host) ? [...LOOPBACK_NAMES, host.includes(':') ? `[${host}]` : host] : undefined;
+    const app = await buildApp(ctx, { webRoot, logError: options.logError, allowedHosts });
+    library.warm();
+    await app.listen({ host, port: options.port ?? DEFAULT_PORT });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : (options.port ?? DEFAULT_PORT);
+    const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    library.resumePending();
+    // The verse matcher indexes the Quran on first use; do it now, not in the first request.
+    setImmediate(() => void loadDefaultMatcher().catch(() => undefined));
+    return {
+      url: `http://${shownHost}:${port}/`,
+      port,
+      app,
+      store,
+      library,
+      jobs,
+      modelReady: model.ready,
+      close: async () => {
+        await app.close();
+        await jobs.stop();
+        store.close();
+      },
+    };
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}

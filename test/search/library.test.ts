@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { JobRunner } from '../../src/search/jobRunner.js';
+import { Library, LibraryError } from '../../src/search/library.js';
+import { scanAudioFiles } from '../../src/search/scanFolder.js';
+import { SqliteLibraryStore } from '../../src/search/sqliteStore.js';
+import { speechLike, writeWav } from '../cli/wav.js';
+import { TableRecogniser } from '../helpers/fakeRecogniser.js';
+
+const base = mkdtempSync(join(tmpdir(), 'ayat-library-test-'));
+after(() => rmSync(base, { recursive: true, force: true }));
+
+function makeFolder(): { root: string; outside: string } {
+  const root = join(base, `lib-${Math.random().toString(36).slice(2)}`);
+  mkdirSync(join(root, 'sub'), { recursive: true });
+  mkdirSync(join(root, '.hidden'), { recursive: true });
+  const clip = new Float32Array([...new Float32Array(8000), ...speechLike(2), ...new Float32Array(8000)]);
+  writeWav(join(root, 'ikhlas.wav'), clip);
+  writeWav(join(root, 'sub', 'fatiha.wav'), clip);
+  writeWav(join(root, 'sub', 'broken.wav'), clip);
+  writeWav(join(root, '.hidden', 'secret.wav'), clip);
+  writeFileSync(join(root, 'notes.txt'), 'not audio');
+  const outside = join(base, `outside-${basename(root)}.wav`);
+  writeWav(outside, clip);
+  symlinkSync(outside, join(root, 'link-outside.wav'));
+  return { root, outside };
+}
+
+function makeLibrary() {
+  const store = new SqliteLibraryStore(':memory:');
+  const recogniser = new TableRecogniser((label) => {
+    if (label.endsWith('ikhlas.wav')) return [{ surah: 112, ayah: 1 }];
+    if (label.endsWith('fatiha.wav')) return [{ surah: 1, ayah: 1 }, { surah: 1, ayah: 2 }];
+    return new Error('cannot decode this one');
+  });
+  const jobs = new JobRunner({ maxConcurrentJobs: 1, maxQueuedJobs: 4, onChange: (j) => store.saveJob(j) });
+  const library = new Library({ store, recogniser, jobs });
+  return { store, recogniser, jobs, library };
+}
+
+describe('library: folders, indexing and search (engine faked)', () => {
+  it('scans audio files only, skipping hidden folders and links leading outside', async () => {
+    const { root } = makeFolder();
+    const { files } = await scanAudioFiles(root);
+    assert.deepEqual(files.map((f) => f.path.slice(root.length + 1)), ['ikhlas.wav', 'sub/broken.wav', 'sub/fatiha.wav']);
+    const limited = await scanAudioFiles(root, { maxFiles: 1, maxDepth: 8 });
+    assert.equal(limited.files.length, 1);
+    assert.equal(limited.truncated, true);
+  });
+
+  it('indexes a folder in the background and finds verses by reference, name and text', async () => {
+    const { root } = makeFolder();
+    const { library, jobs, store } = makeLibrary();
+    const added = await library.addFolder(root);
+    assert.equal(added.found, 3);
+    assert.equal(added.queued, 3);
+    assert.ok(added.job);
+    await jobs.idle();
+    const job = store.job(added.job.id)!;
+    assert.deepEqual([job.status, job.done, job.failed], ['done', 3, 1]);
+    const broken = store.recordings().find((r) => r.path.endsWith('broken.wav'))!;
+    assert.equal(broken.status, 'failed');
+    assert.equal(broken.error, 'cannot decode this one');
+
+    const byRef = library.search('112:1', 10);
+    assert.equal(byRef.results.length, 1);
+    const hit = byRef.results[0]!;
+    assert.equal(hit.recording.name, 'ikhlas.wav');
+    assert.deepEqual(hit.verses, [{ surah: 112, ayah: 1 }]);
+    assert.equal(hit.verse.surah_transliteration, 'Al-Ikhlas');
+    assert.ok(hit.start_s >= 0.2 && hit.end_s <= 3.1 && hit.end_s > hit.start_s, `${hit.start_s}-${hit.end_s}`);
+    assert.equal(hit.audio_url, `/recordings/${hit.recording.id}/audio`);
+
+    assert.equal(library.search('الفاتحة', 10).results[0]?.recording.name, join('sub', 'fatiha.wav'));
+    assert.equal(library.search('بسم الله الرحمن الرحيم', 10).results[0]?.verse.ayah, 1);
+    assert.equal(library.search('praise lord worlds', 10).results[0]?.verse.ayah, 2);
+    assert.deepEqual(library.search('114:1', 10).results, [], 'a verse no recording holds');
+    assert.deepEqual(library.search('112:1', 10).understood_as, ['verses 112:1']);
+  });
+
+  it('adding the same folder again queues only new or changed files', async () => {
+    const { root } = makeFolder();
+    const { library, jobs } = makeLibrary();
+    await library.addFolder(root);
+    await jobs.idle();
+    const again = await library.addFolder(root);
+    assert.equal(again.queued, 1, 'only the file that failed is tried again');
+    await jobs.idle();
+    writeWav(join(root, 'ikhlas.wav'), speechLike(3));
+    const changed = await library.addFolder(root);
+    assert.equal(changed.queued, 2);
+  });
+
+  it('refuses folders that are missing, files, or outside the allowed ones', async () => {
+    const { root, outside } = makeFolder();
+    const { store, recogniser, jobs } = makeLibrary();
+    const library = new Library({ store, recogniser, jobs, allowedFolders: [join(root, 'sub')] });
+    await assert.rejects(library.addFolder(join(root, 'nope')), (e: unknown) => e instanceof LibraryError && e.code === 'not_found');
+    await assert.rejects(library.addFolder(outside), (e: unknown) => e instanceof LibraryError && e.code === 'not_a_folder');
+    await assert.rejects(library.addFolder(root), (e: unknown) => e instanceof LibraryError && e.code === 'outside_library');
+    assert.equal((await library.addFolder(join(root, 'sub'))).found, 2);
+  });
+
+  it('serves a recording only while its file resolves inside a root', async () => {
+    const { root, outside } = makeFolder();
+    const { library, jobs, store } = makeLibrary();
+    await library.addFolder(root);
+    await jobs.idle();
+    const rec = store.recordings().find((r) => r.path.endsWith('ikhlas.wav'))!;
+    assert.equal((await library.mediaFile(rec.id)).path, rec.path);
+    unlinkSync(rec.path);
+    symlinkSync(outside, rec.path);
+    await assert.rejects(library.mediaFile(rec.id), (e: unknown) => e instanceof LibraryError && e.code === 'outside_library');
+    await assert.rejects(library.mediaFile(9999), (e: unknown) => e instanceof LibraryError && e.code === 'not_found');
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * The web UI end to end in Chromium with the trained model: upload a clip and
+ * see the verse; index a folder, search, and get a result with its time range.
+ * Fails, never skips, without the model. Screenshots go to test-artifacts/web/.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { realModelDir } from '../engine/realModel.js';
+import { makeEspeakLibrary, reciteToWav, type EspeakLibrary } from '../server/espeakLibrary.js';
+import { removeDir, startTestServer, type TestServer } from '../server/harness.js';
+import { artifactPath, launchChromium, webRoot } from './browser.js';
+
+const work = mkdtempSync(join(tmpdir(), 'ayat-e2e-web-'));
+let t: TestServer;
+let browser: Browser;
+let library: EspeakLibrary;
+let clip: string;
+
+before(async () => {
+  const model = realModelDir();
+  t = await startTestServer({ model, webRoot: webRoot() });
+  assert.equal((await t.server.modelReady).state, 'ready');
+  browser = await launchChromium();
+  library = await makeEspeakLibrary(join(work, 'library'));
+  clip = (await reciteToWav(work, 'al-ikhlas-1', [{ surah: 112, ayah: 1 }], 0.5)).path;
+});
+after(async () => {
+  await browser?.close();
+  await t?.close();
+  if (t) removeDir(t.dataDir);
+  removeDir(work);
+});
+
+describe('web UI with the trained model', () => {
+  it('upload a clip → the right verse, in Arabic and English, playable', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 1000 } });
+    await page.goto(t.server.url);
+    await page.setInputFiles('#audio-file', clip);
+    await page.waitForSelector('#identify-result .result', { timeout: 120_000 });
+    const shown = (await page.textContent('#identify-result .result h2')) ?? '';
+    assert.equal(shown, '112:1', `the page shows "${shown}" (${await page.textContent('#identify-status')})`);
+    assert.match((await page.textContent('#identify-result .surah')) ?? '', /Al-Ikhlas/);
+    const arabic = page.locator('#identify-result .arabic').first();
+    assert.equal(await arabic.getAttribute('dir'), 'rtl');
+    assert.match((await arabic.textContent()) ?? '', /قُلۡ/);
+    assert.match((await page.textContent('#identify-result .translation')) ?? '', /Allah/);
+    const fontLoaded = await page.evaluate(async () => {
+      await document.fonts.ready;
+      return document.fonts.check('28px "Amiri Quran"', 'قل');
+    });
+    assert.equal(fontLoaded, true, 'the shipped Quran font is used');
+    await page.click('#identify-result button.play');
+    await page.waitForFunction(() => {
+      const a = document.querySelector('#identify-result audio') as HTMLAudioElement | null;
+      return !!a && a.currentTime > 0;
+    });
+    await page.screenshot({ path: artifactPath('identify.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('index a folder → search → a result with its time range, played from there', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 1100 } });
+    await page.goto(`${t.server.url}#library`);
+    await page.fill('#folder', library.folder);
+    await page.click('#folder-form button[type=submit]');
+    await page.waitForSelector('.job[data-status="done"]', { timeout: 300_000 });
+    await page.fill('#search', '112:1');
+    await page.waitForFunction(() => /in the library/.test(document.querySelector('#search-summary')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    const hits = await page.locator('#search-results .hit').count();
+    assert.ok(hits > 0, `no hit for 112:1: ${await page.textContent('#search-summary')} / ${await page.textContent('#recordings')}`);
+    const title = (await page.textContent('#search-results .hit .hit-title')) ?? '';
+    assert.match(title, /112:1/);
+    assert.match(title, /ikhlas\.wav/);
+    assert.match((await page.textContent('#search-results .hit .time-range')) ?? '', /^\d+:\d{2}–\d+:\d{2}$/);
+    await page.click('#search-results .hit .play');
+    await page.waitForFunction(() => {
+      const a = document.querySelector('#library-player') as HTMLAudioElement | null;
+      return !!a && /\/recordings\/\d+\/audio$/.test(a.src) && a.currentTime > 0;
+    });
+    await page.fill('#search', 'قل هو الله احد');
+    await page.waitForFunction(() => /112:1/.test(document.querySelector('#search-results .hit .hit-title')?.textContent ?? ''));
+    await page.screenshot({ path: artifactPath('library.png'), fullPage: true });
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.screenshot({ path: artifactPath('library-phone.png'), fullPage: true });
+    await page.close();
+  });
+});

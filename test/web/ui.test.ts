@@ -1,0 +1,107 @@
+/** The web UI in Chromium, on what works without the model: layout, labels, modes, search, errors. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { removeDir, startTestServer, type TestServer } from '../server/harness.js';
+import { artifactPath, launchChromium, webRoot } from './browser.js';
+
+let t: TestServer;
+let browser: Browser;
+const external: string[] = [];
+
+before(async () => {
+  t = await startTestServer({ webRoot: webRoot() });
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await t?.close();
+  if (t) removeDir(t.dataDir);
+});
+
+async function open(viewport = { width: 1100, height: 900 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  page.on('request', (r) => {
+    if (!r.url().startsWith(t.server.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) external.push(r.url());
+  });
+  await page.goto(t.server.url);
+  return page;
+}
+
+describe('web UI (no model needed)', () => {
+  it('offers the server’s modes, labels every control, and loads nothing from outside', async () => {
+    const page = await open();
+    await page.waitForFunction(() => (document.querySelector('#mode') as HTMLSelectElement | null)?.options.length === 1);
+    assert.deepEqual(await page.$$eval('#mode option', (os) => os.map((o) => (o as HTMLOptionElement).value)), ['full']);
+    const unlabeled = await page.$$eval('input, select, button, audio', (nodes) =>
+      nodes
+        .filter((n) => {
+          const el = n as HTMLInputElement;
+          const named = (el.labels && el.labels.length > 0) || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent!.trim() !== '');
+          return !named;
+        })
+        .map((n) => n.outerHTML.slice(0, 80)),
+    );
+    assert.deepEqual(unlabeled, []);
+    assert.equal(await page.getAttribute('#tab-identify', 'aria-selected'), 'true');
+    await page.close();
+    assert.deepEqual(external, []);
+  });
+
+  it('switches to the library tab and answers a search from an empty library', async () => {
+    const page = await open();
+    await page.click('#tab-library');
+    assert.equal(await page.isVisible('#panel-library'), true);
+    assert.equal(await page.isVisible('#panel-identify'), false);
+    await page.fill('#search', 'al-baqarah 255');
+    await page.waitForFunction(() => /Not found in the library/.test(document.querySelector('#search-summary')?.textContent ?? ''));
+    assert.match((await page.textContent('#search-summary')) ?? '', /verses 2:255/);
+    await page.fill('#search', '2:300');
+    await page.waitForFunction(() => /286 verses/.test(document.querySelector('#search-summary')?.textContent ?? ''));
+    await page.fill('#folder', '/no/such/folder');
+    await page.click('#folder-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('#library-status')?.getAttribute('data-kind') === 'error');
+    assert.match((await page.textContent('#library-status')) ?? '', /no such folder/);
+    await page.close();
+  });
+
+  it('fits a phone-size screen without sideways scrolling', async () => {
+    const page = await open({ width: 375, height: 740 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+    await page.screenshot({ path: artifactPath('phone-empty.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('records from a (fake) microphone and sends the recording to /identify', async () => {
+    const withMic = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+    try {
+      const context = await withMic.newContext();
+      await context.grantPermissions(['microphone'], { origin: t.server.url.replace(/\/$/, '') });
+      const page = await context.newPage();
+      await page.goto(t.server.url);
+      assert.equal(await page.isVisible('#record'), true);
+      await page.click('#record');
+      await page.waitForFunction(() => document.querySelector('#record')?.getAttribute('aria-pressed') === 'true');
+      await page.waitForTimeout(1500);
+      const upload = page.waitForRequest((r) => r.url().endsWith('/identify') && r.method() === 'POST');
+      await page.click('#record');
+      const request = await upload;
+      assert.match(request.headers()['content-type'] ?? '', /multipart\/form-data/);
+      await page.waitForFunction(() => document.querySelector('#identify-status')?.getAttribute('data-kind') !== 'busy', undefined, { timeout: 60_000 });
+      // Answered (a verse, no match, or no model installed), and about the recording.
+      assert.match((await page.textContent('#identify-status')) ?? '', /^recording\.(webm|ogg|m4a): /);
+      assert.equal(await page.getAttribute('#record', 'aria-pressed'), 'false');
+    } finally {
+      await withMic.close();
+    }
+  });
+
+  it('shows a clear error for a file that is not audio', async () => {
+    const page = await open();
+    await page.setInputFiles('#audio-file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await page.waitForFunction(() => document.querySelector('#identify-status')?.getAttribute('data-kind') === 'error');
+    assert.match((await page.textContent('#identify-status')) ?? '', /uploads must be audio/);
+    await page.close();
+  });
+});

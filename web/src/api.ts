@@ -1,0 +1,140 @@
+/** The server's JSON, as far as the UI reads it. */
+
+export interface VerseRef {
+  surah: number;
+  ayah: number;
+}
+
+export interface VerseDetails extends VerseRef {
+  surah_name: string;
+  surah_transliteration: string;
+  surah_translation: string;
+  text: string;
+  translation: string;
+}
+
+export interface IdentifyResponse {
+  file: string;
+  status: 'ok' | 'no_match' | 'error';
+  verses: VerseRef[];
+  confidence: number;
+  start_s: number;
+  end_s: number;
+  candidates: { verses: VerseRef[]; score: number }[];
+  error?: string;
+  verse_details: VerseDetails[];
+  timings_ms: { total: number };
+}
+
+export interface ModeInfo {
+  id: string;
+  label: string;
+  description: string;
+}
+
+export interface Job {
+  id: string;
+  label: string;
+  status: 'queued' | 'running' | 'done' | 'failed' | 'interrupted';
+  total: number;
+  done: number;
+  failed: number;
+  current: string | null;
+  progress: number;
+  error: string | null;
+}
+
+export interface AddResponse {
+  found: number;
+  queued: number;
+  truncated: boolean;
+  job: Job | null;
+}
+
+export interface RecordingInfo {
+  id: number;
+  name: string;
+  path: string;
+  status: 'pending' | 'indexed' | 'failed';
+  error: string | null;
+  duration_s: number | null;
+  segments: number;
+}
+
+export interface LibraryResponse {
+  stats: { recordings: number; indexed: number; pending: number; failed: number; segments: number; indexed_hours: number };
+  recordings: RecordingInfo[];
+}
+
+export interface SearchHit {
+  recording: { id: number; name: string };
+  start_s: number;
+  end_s: number;
+  verses: VerseRef[];
+  verse: VerseDetails;
+  confidence: number;
+  score: number;
+  audio_url: string;
+}
+
+export interface SearchResponse {
+  query: string;
+  understood_as: string[];
+  verses: (VerseDetails & { score: number })[];
+  results: SearchHit[];
+  took_ms: number;
+}
+
+/** A failed request, with the server's one-line reason. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'cannot reach the ayat server; is `ayat serve` still running?');
+  }
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = text === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new ApiError(response.status, `unexpected answer from the server (HTTP ${response.status})`);
+  }
+  if (!response.ok) {
+    const message = (body as { error?: unknown }).error;
+    throw new ApiError(response.status, typeof message === 'string' ? message : `HTTP ${response.status}`);
+  }
+  return body as T;
+}
+
+export const getModes = () => request<{ default: string; modes: ModeInfo[] }>('/modes');
+
+export function identify(file: Blob, name: string, mode: string): Promise<IdentifyResponse> {
+  const form = new FormData();
+  form.append('mode', mode);
+  form.append('audio', file, name);
+  return request<IdentifyResponse>('/identify', { method: 'POST', body: form });
+}
+
+export const addFolder = (path: string) =>
+  request<AddResponse>('/library', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path }) });
+
+export function uploadToLibrary(files: readonly File[]): Promise<AddResponse> {
+  const form = new FormData();
+  for (const f of files) form.append('recordings', f, f.name);
+  return request<AddResponse>('/library', { method: 'POST', body: form });
+}
+
+export const getJob = (id: string) => request<Job>(`/jobs/${encodeURIComponent(id)}`);
+export const getLibrary = () => request<LibraryResponse>('/library?limit=200');
+export const search = (q: string, signal: AbortSignal) => request<SearchResponse>(`/search?q=${encodeURIComponent(q)}&limit=50`, { signal });

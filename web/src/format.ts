@@ -1,0 +1,32 @@
+import type { VerseRef } from './api';
+
+/** "112:1–4", or "2:285–286, 3:1" when the run crosses surahs or skips. */
+export function formatVerses(verses: readonly VerseRef[]): string {
+  const runs: string[] = [];
+  let i = 0;
+  while (i < verses.length) {
+    const first = verses[i]!;
+    let j = i;
+    while (j + 1 < verses.length && verses[j + 1]!.surah === first.surah && verses[j + 1]!.ayah === verses[j]!.ayah + 1) j++;
+    runs.push(j === i ? `${first.surah}:${first.ayah}` : `${first.surah}:${first.ayah}–${verses[j]!.ayah}`);
+    i = j + 1;
+  }
+  return runs.join(', ');
+}
+
+/** 75.4 → "1:15". */
+export function formatTime(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
+}
+
+export const formatRange = (start: number, end: number): string => `${formatTime(start)}–${formatTime(end)}`;
+
+export const percent = (x: number): string => `${Math.round(x * 100)}%`;
+
+const ARABIC_DIGITS = '٠١٢٣٤٥٦٧٨٩';
+/** The end-of-ayah mark with the number in Arabic-Indic digits: ﴿١٢﴾. */
+export const ayahMark = (n: number): string => `\u06DD${String(n).replace(/\d/g, (d) => ARABIC_DIGITS[Number(d)]!)}`;

@@ -1,0 +1,144 @@
+import { ApiError, getModes, identify, type IdentifyResponse } from './api';
+import { byId, el, setStatus } from './dom';
+import { formatRange, formatVerses, percent } from './format';
+import { MicRecorder } from './recorder';
+import { playRange } from './segmentPlayer';
+import { surahLine, verseBlock } from './verseView';
+
+/** Verses shown in full; longer answers list the rest by reference. */
+const MAX_VERSES_SHOWN = 7;
+
+const form = byId<HTMLFormElement>('identify-form');
+const fileInput = byId<HTMLInputElement>('audio-file');
+const dropzone = byId<HTMLLabelElement>('dropzone');
+const recordButton = byId<HTMLButtonElement>('record');
+const modeSelect = byId<HTMLSelectElement>('mode');
+const status = byId<HTMLParagraphElement>('identify-status');
+const resultBox = byId<HTMLDivElement>('identify-result');
+
+let currentUrl: string | undefined;
+let busy = false;
+
+function renderResult(r: IdentifyResponse, audioUrl: string): void {
+  resultBox.replaceChildren();
+  if (r.status !== 'ok') {
+    resultBox.append(el('div', { class: 'card result no-match' }, el('h2', {}, 'No verse recognised'), el('p', { class: 'muted' }, 'Try a longer or clearer recording.')));
+    return;
+  }
+  const first = r.verse_details[0]!;
+  const audio = el('audio', { controls: '', src: audioUrl, preload: 'auto', 'aria-label': 'Your recording' });
+  const play = el('button', { type: 'button', class: 'play' }, `▶ Play the matched part (${formatRange(r.start_s, r.end_s)})`);
+  play.addEventListener('click', () => void playRange(audio, r.start_s, r.end_s));
+  const shown = r.verse_details.slice(0, MAX_VERSES_SHOWN);
+  const rest = r.verses.slice(MAX_VERSES_SHOWN);
+  const runnersUp = r.candidates.slice(1);
+  resultBox.append(
+    el(
+      'article',
+      { class: 'card result', 'aria-label': 'Recognised verses' },
+      el('h2', { class: 'ref' }, formatVerses(r.verses)),
+      surahLine(first),
+      el(
+        'p',
+        { class: 'confidence' },
+        el('label', { for: 'confidence-meter' }, `Confidence ${percent(r.confidence)} `),
+        el('meter', { id: 'confidence-meter', min: '0', max: '1', low: '0.5', high: '0.8', optimum: '1', value: String(r.confidence) }),
+      ),
+      ...shown.map(verseBlock),
+      rest.length > 0 && el('p', { class: 'muted' }, `…and ${formatVerses(rest)}`),
+      el('div', { class: 'player' }, play, audio),
+      runnersUp.length > 0 &&
+        el('p', { class: 'muted runners-up' }, `Runners-up: ${runnersUp.map((c) => formatVerses(c.verses)).join(' · ')}`),
+    ),
+  );
+}
+
+async function submit(file: Blob, name: string): Promise<void> {
+  if (busy) return;
+  busy = true;
+  form.setAttribute('aria-busy', 'true');
+  resultBox.replaceChildren();
+  setStatus(status, `Listening to ${name}…`, 'busy');
+  if (currentUrl) URL.revokeObjectURL(currentUrl);
+  currentUrl = URL.createObjectURL(file);
+  try {
+    const result = await identify(file, name, modeSelect.value);
+    setStatus(status, result.status === 'ok' ? `${name}: done in ${(result.timings_ms.total / 1000).toFixed(1)} s` : `${name}: no verse recognised`);
+    renderResult(result, currentUrl);
+  } catch (err) {
+    setStatus(status, `${name}: ${err instanceof ApiError ? err.message : 'something went wrong; try again'}`, 'error');
+  } finally {
+    busy = false;
+    form.removeAttribute('aria-busy');
+  }
+}
+
+async function loadModes(): Promise<void> {
+  try {
+    const { modes, default: chosen } = await getModes();
+    modeSelect.replaceChildren(...modes.map((m) => el('option', { value: m.id, title: m.description }, m.label)));
+    modeSelect.value = chosen;
+  } catch {
+    modeSelect.replaceChildren(el('option', { value: 'full' }, 'Full'));
+  }
+  modeSelect.disabled = modeSelect.options.length < 2;
+}
+
+function wireDropzone(): void {
+  fileInput.addEventListener('change', () => {
+    const file = fileInput.files?.[0];
+    if (file) void submit(file, file.name);
+    fileInput.value = '';
+  });
+  for (const type of ['dragenter', 'dragover']) {
+    dropzone.addEventListener(type, (e) => {
+      e.preventDefault();
+      dropzone.classList.add('over');
+    });
+  }
+  for (const type of ['dragleave', 'drop']) dropzone.addEventListener(type, () => dropzone.classList.remove('over'));
+  dropzone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const file = e.dataTransfer?.files[0];
+    if (file) void submit(file, file.name);
+  });
+  dropzone.tabIndex = 0;
+  dropzone.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      fileInput.click();
+    }
+  });
+}
+
+function wireRecorder(): void {
+  if (!MicRecorder.supported) {
+    recordButton.hidden = true;
+    return;
+  }
+  const mic = new MicRecorder();
+  recordButton.addEventListener('click', async () => {
+    if (mic.recording) {
+      recordButton.textContent = 'Record from microphone';
+      recordButton.setAttribute('aria-pressed', 'false');
+      const { blob, name } = await mic.stop();
+      await submit(blob, name);
+      return;
+    }
+    try {
+      await mic.start();
+      recordButton.textContent = 'Stop and identify';
+      recordButton.setAttribute('aria-pressed', 'true');
+      setStatus(status, 'Recording… press “Stop and identify” when the recitation ends.', 'busy');
+    } catch {
+      setStatus(status, 'The microphone is not available (the browser refused it, or the page is not on localhost/https).', 'error');
+    }
+  });
+}
+
+export function initIdentifyPanel(): void {
+  form.addEventListener('submit', (e) => e.preventDefault());
+  wireDropzone();
+  wireRecorder();
+  void loadModes();
+}

@@ -1,0 +1,179 @@
+import { addFolder, ApiError, getJob, getLibrary, search, uploadToLibrary, type AddResponse, type Job, type SearchHit, type SearchResponse } from './api';
+import { byId, el, setStatus } from './dom';
+import { formatRange, formatTime, formatVerses, percent } from './format';
+import { playRange } from './segmentPlayer';
+
+const folderForm = byId<HTMLFormElement>('folder-form');
+const folderInput = byId<HTMLInputElement>('folder');
+const filesInput = byId<HTMLInputElement>('library-files');
+const status = byId<HTMLParagraphElement>('library-status');
+const jobsBox = byId<HTMLDivElement>('jobs');
+const stats = byId<HTMLParagraphElement>('library-stats');
+const recordingsList = byId<HTMLUListElement>('recordings');
+const searchInput = byId<HTMLInputElement>('search');
+const summary = byId<HTMLParagraphElement>('search-summary');
+const resultsList = byId<HTMLOListElement>('search-results');
+const player = byId<HTMLAudioElement>('library-player');
+
+const POLL_MS = 700;
+const SEARCH_DELAY_MS = 150;
+const FINISHED: readonly Job['status'][] = ['done', 'failed', 'interrupted'];
+
+async function refreshStats(): Promise<void> {
+  try {
+    const { stats: s, recordings } = await getLibrary();
+    recordingsList.replaceChildren(
+      ...recordings.map((r) =>
+        el(
+          'li',
+          { 'data-status': r.status },
+          el('span', { class: 'recording-name' }, r.path),
+          ' — ',
+          r.status === 'indexed'
+            ? `${formatTime(r.duration_s ?? 0)}, ${r.segments} segment${r.segments === 1 ? '' : 's'}`
+            : r.status === 'failed'
+              ? `could not index: ${r.error ?? 'unknown reason'}`
+              : 'waiting to be indexed',
+        ),
+      ),
+    );
+    stats.textContent = `${s.recordings} recording${s.recordings === 1 ? '' : 's'} · ${s.indexed} indexed · ${s.indexed_hours.toFixed(2)} h · ${s.segments} recognised segments` +
+      (s.failed > 0 ? ` · ${s.failed} could not be read` : '') + (s.pending > 0 ? ` · ${s.pending} waiting` : '');
+  } catch {
+    stats.textContent = '';
+  }
+}
+
+function jobView(job: Job): HTMLElement {
+  const label = `${job.label}: ${job.done} of ${job.total} recordings` + (job.failed > 0 ? ` (${job.failed} failed)` : '');
+  return el(
+    'div',
+    { class: 'job', 'data-status': job.status, 'data-job': job.id },
+    el('label', { for: `job-${job.id}` }, label, ' — ', el('span', { class: 'job-status' }, job.status)),
+    el('progress', { id: `job-${job.id}`, max: '1', value: String(job.progress) }),
+    job.current && job.status === 'running' ? el('span', { class: 'muted small' }, job.current) : null,
+  );
+}
+
+/** Follows a job until it finishes, redrawing its progress bar. */
+async function follow(first: Job): Promise<void> {
+  let job = first;
+  const slot = el('div');
+  jobsBox.prepend(slot);
+  for (;;) {
+    slot.replaceChildren(jobView(job));
+    if (FINISHED.includes(job.status)) break;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    try {
+      job = await getJob(job.id);
+    } catch {
+      break;
+    }
+  }
+  await refreshStats();
+  if (searchInput.value.trim() !== '') void runSearch(searchInput.value);
+}
+
+function reportAdded(r: AddResponse): void {
+  const what = `${r.found} audio file${r.found === 1 ? '' : 's'} found, ${r.queued} to index` + (r.truncated ? ' (the folder holds more; only the first part was taken)' : '');
+  setStatus(status, what);
+  if (r.job) void follow(r.job);
+}
+
+async function runAdd(action: () => Promise<AddResponse>): Promise<void> {
+  setStatus(status, 'Adding…', 'busy');
+  try {
+    reportAdded(await action());
+  } catch (err) {
+    setStatus(status, err instanceof ApiError ? err.message : 'could not add the recordings', 'error');
+  }
+}
+
+function hitView(hit: SearchHit): HTMLElement {
+  const play = el('button', { type: 'button', class: 'play', 'aria-label': `Play ${hit.recording.name} from ${formatRange(hit.start_s, hit.end_s)}` }, '▶');
+  play.addEventListener('click', () => {
+    player.hidden = false;
+    const src = new URL(hit.audio_url, location.href).href;
+    if (player.src !== src) player.src = src;
+    void playRange(player, hit.start_s, hit.end_s);
+  });
+  return el(
+    'li',
+    { class: 'hit' },
+    play,
+    el(
+      'div',
+      { class: 'hit-body' },
+      el(
+        'p',
+        { class: 'hit-title' },
+        el('strong', { class: 'ref' }, `${hit.verse.surah}:${hit.verse.ayah}`),
+        ` ${hit.verse.surah_transliteration} · `,
+        el('span', { class: 'time-range' }, formatRange(hit.start_s, hit.end_s)),
+        ` · ${hit.recording.name}`,
+      ),
+      el('p', { class: 'arabic small-arabic', lang: 'ar', dir: 'rtl' }, hit.verse.text),
+      el(
+        'p',
+        { class: 'muted small' },
+        `Segment ${formatVerses(hit.verses)} · confidence ${percent(hit.confidence)} · score ${hit.score.toFixed(2)}`,
+      ),
+    ),
+  );
+}
+
+function renderSearch(r: SearchResponse): void {
+  const read = r.understood_as.length > 0 ? ` (read as ${r.understood_as.join(' + ')})` : '';
+  if (r.results.length === 0) {
+    const textSearch = r.understood_as.some((u) => !u.startsWith('verses'));
+    const near = textSearch ? r.verses.slice(0, 3).map((v) => `${v.surah}:${v.ayah}`).join(', ') : '';
+    summary.textContent = `Not found in the library${read}.` + (near ? ` Closest verses in the Quran: ${near}.` : '');
+  } else {
+    summary.textContent = `${r.results.length} place${r.results.length === 1 ? '' : 's'} in the library${read} · ${r.took_ms.toFixed(0)} ms`;
+  }
+  resultsList.replaceChildren(...r.results.map(hitView));
+}
+
+let inFlight: AbortController | undefined;
+
+async function runSearch(q: string): Promise<void> {
+  inFlight?.abort();
+  if (q.trim() === '') {
+    summary.textContent = '';
+    resultsList.replaceChildren();
+    return;
+  }
+  const controller = new AbortController();
+  inFlight = controller;
+  try {
+    renderSearch(await search(q, controller.signal));
+  } catch (err) {
+    if (controller.signal.aborted) return;
+    summary.textContent = err instanceof ApiError ? err.message : 'search failed';
+    resultsList.replaceChildren();
+  }
+}
+
+export function initLibraryPanel(): void {
+  folderForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const path = folderInput.value.trim();
+    if (path === '') {
+      setStatus(status, 'Type the folder’s path on the server first.', 'error');
+      folderInput.focus();
+      return;
+    }
+    void runAdd(() => addFolder(path));
+  });
+  filesInput.addEventListener('change', () => {
+    const files = [...(filesInput.files ?? [])];
+    filesInput.value = '';
+    if (files.length > 0) void runAdd(() => uploadToLibrary(files));
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  searchInput.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void runSearch(searchInput.value), SEARCH_DELAY_MS);
+  });
+  void refreshStats();
+}
