@@ -50,6 +50,10 @@ def parse_args(argv=None):
     p.add_argument("--no-augment", action="store_true")
     p.add_argument("--augment-strength", type=float, default=1.0, help="0..1: scales how often and how hard clips are augmented")
     p.add_argument("--dropout", type=float, help="override the model's dropout (also when resuming)")
+    p.add_argument("--layers", type=int, help="override the preset's number of encoder blocks (new runs)")
+    p.add_argument("--inter-ctc", type=int, metavar="K", help="add a CTC loss on block K's output (weight --inter-weight)")
+    p.add_argument("--inter-weight", type=float, default=0.3)
+    p.add_argument("--subsampling", type=int, choices=[4, 6], help="override the preset's frame rate (new runs)")
     p.add_argument("--resume", help="checkpoint to resume from (model, optimiser, progress)")
     p.add_argument("--eval-minutes", type=float, default=15.0, help="minutes between dev evaluations and checkpoints (also at each epoch end)")
     p.add_argument("--log-every", type=int, default=50, help="steps between loss lines on stdout")
@@ -151,9 +155,15 @@ def main(argv=None) -> int:
     dev = AudioStore([Cache.load(p) for p in args.dev], device) if args.dev else None
     ckpt = torch.load(args.resume, map_location="cpu") if args.resume else None
     cfg = ModelConfig(**ckpt["config"]) if ckpt else PRESETS[args.preset]
+    if not ckpt and args.layers:
+        cfg.n_layers = args.layers
+    if not ckpt and args.subsampling:
+        cfg.subsampling = args.subsampling
     cfg.vocab_size = len(units.vocab())
     if args.dropout is not None:
         cfg.dropout = args.dropout
+    if args.inter_ctc is not None:
+        cfg.inter_ctc_layer = args.inter_ctc
     model = CtcModel(cfg).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=1e-3)
     state = {"epoch": 0, "step": 0, "elapsed_s": 0.0, "best_uer": None}
@@ -221,9 +231,15 @@ def main(argv=None) -> int:
                 feats, feat_lengths = model.features(wav, wav_lengths, gains)
                 if not args.no_augment:
                     feats = augment_features(feats, feat_lengths, aug)
-                log_probs, out_lengths = model.forward_features(feats, feat_lengths)
-            loss = F.ctc_loss(log_probs.float().transpose(0, 1), torch.cat(targets).to(device), out_lengths,
-                              target_lengths.to(device), blank=0, reduction="mean", zero_infinity=True)
+                log_probs, out_lengths, inter_log_probs = model.forward_features(feats, feat_lengths, with_inter=True)
+            flat_targets, target_lengths = torch.cat(targets).to(device), target_lengths.to(device)
+
+            def ctc(lp):
+                return F.ctc_loss(lp.float().transpose(0, 1), flat_targets, out_lengths, target_lengths,
+                                  blank=0, reduction="mean", zero_infinity=True)
+            loss = ctc(log_probs)
+            if inter_log_probs is not None:
+                loss = (1 - args.inter_weight) * loss + args.inter_weight * ctc(inter_log_probs)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadQuran } from '../../src/quran/corpus.js';
+import { unitsToString, verseUnits } from '../../src/quran/units.js';
+import { greedyDecode } from '../../src/decode/ctc.js';
 import { execFileSync } from 'node:child_process';
 import { decodeAudioFile } from '../../src/audio/index.js';
 import { mustRunPython, runPython } from '../helpers/python.js';
@@ -31,21 +33,23 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 interface StepLine { step: number; loss: number }
 
-test('prepare -> a few training steps: the CTC loss falls', () => {
+test('prepare -> a short training run: the CTC loss falls past the blank plateau', () => {
   mustRunPython(['train/prepare.py', 'everyayah', path.join(dir, 'audio', 'espeak-ar'), path.join(dir, 'cache-a')]);
   mustRunPython(['train/prepare.py', 'everyayah', path.join(dir, 'audio', 'espeak-arm3'), path.join(dir, 'cache-b')]);
   const index = readFileSync(path.join(dir, 'cache-a', 'index.jsonl'), 'utf8').trim().split('\n');
   assert.equal(index.length, VERSES.length);
   const out = mustRunPython([
     'train/train.py', '--train', path.join(dir, 'cache-a'), path.join(dir, 'cache-b'), '--out', path.join(dir, 'run'),
-    '--preset', 'tiny', '--device', 'cpu', '--threads', '1', '--no-augment', '--max-steps', '60', '--epochs', '1000',
+    '--preset', 'tiny', '--device', 'cpu', '--threads', '1', '--no-augment', '--max-steps', '120', '--epochs', '1000',
     '--batch-seconds', '30', '--lr', '5e-3', '--warmup', '5', '--log-every', '5', '--eval-minutes', '1000',
   ]);
   const steps = out.split('\n').filter((l) => l.startsWith('{"step"')).map((l) => JSON.parse(l) as StepLine);
   assert.ok(steps.length >= 10, `expected loss lines, got:\n${out}`);
   const first = steps[0]!.loss;
   const last = steps[steps.length - 1]!.loss;
-  assert.ok(last < first * 0.7, `loss did not fall enough: ${first} -> ${last}`);
+  // ~3 nats per unit is the plateau of a model that only knows unit frequencies; below 1 it has
+  // learned which sounds are which letters (here: memorised the 12 clips)
+  assert.ok(last < 1.0 && last < first * 0.3, `loss did not fall enough: ${first} -> ${last}`);
 });
 
 test('the exported ONNX model runs in onnxruntime-node and matches PyTorch on the same audio', async () => {
@@ -69,6 +73,10 @@ test('the exported ONNX model runs in onnxruntime-node and matches PyTorch on th
     let maxDiff = 0;
     for (let i = 0; i < data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(data[i]! - ref.log_probs[i]!));
     assert.ok(maxDiff < tolerance, `${name}: max |onnx - torch| = ${maxDiff}`);
+    const heard = greedyDecode({ logProbs: data, frames: ref.frames, vocabSize: ref.vocab, frameShiftS: 0.06, offsetS: 0 }).ids;
+    const target = Array.from(verseUnits(quran.get({ surah: 112, ayah: 1 })).ids);
+    const uer = editDistance(Array.from(heard), target) / target.length;
+    assert.ok(uer < 0.5, `${name}: greedy transcript ${unitsToString(heard)} vs ${unitsToString(target)} (UER ${uer})`);
   }
 });
 
@@ -88,3 +96,13 @@ test('data preparation refuses a manifest with a reserved reciter', () => {
   assert.match(r2.stderr, /Husary/);
 });
 
+
+function editDistance(a: number[], b: number[]): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}

@@ -27,6 +27,7 @@ class ModelConfig:
     conv_kernel: int = 15
     dropout: float = 0.1
     subsampling: int = 4  # 4 -> 40 ms output frames, 6 -> 60 ms
+    inter_ctc_layer: int = 0  # >0: also supervise block k's output with CTC (shallow path out of the blank plateau)
 
     @property
     def strides(self) -> tuple[int, int]:
@@ -172,16 +173,20 @@ class Encoder(nn.Module):
         self.dropout = nn.Dropout(cfg.dropout)
         self.blocks = nn.ModuleList(ConformerBlock(cfg) for _ in range(cfg.n_layers))
 
-    def forward(self, feats: torch.Tensor, out_lengths: torch.Tensor | None):
+    def forward(self, feats: torch.Tensor, out_lengths: torch.Tensor | None, keep_layer: int = 0):
+        """Hidden states of the last block (and of block `keep_layer`, 1-based, when asked)."""
         x = self.subsample(feats.transpose(1, 2))
         x = (x + self.position(x)).transpose(1, 2)
         x = self.dropout(x)
         pad_mask = None
         if out_lengths is not None:
             pad_mask = torch.arange(x.shape[1], device=x.device)[None, :] >= out_lengths[:, None]
-        for block in self.blocks:
+        kept = None
+        for i, block in enumerate(self.blocks, 1):
             x = block(x, pad_mask)
-        return x
+            if i == keep_layer:
+                kept = x
+        return x, kept
 
 
 class CtcModel(nn.Module):
@@ -197,10 +202,14 @@ class CtcModel(nn.Module):
         feat_lengths = frames_after_frontend(lengths) if lengths is not None else None
         return normalise_per_utterance(feats, feat_lengths), feat_lengths
 
-    def forward_features(self, feats, feat_lengths=None):
+    def forward_features(self, feats, feat_lengths=None, with_inter: bool = False):
         out_lengths = frames_after_subsampling(feat_lengths, self.cfg.strides) if feat_lengths is not None else None
-        hidden = self.encoder(feats, out_lengths)
-        return F.log_softmax(self.head(hidden).float(), dim=-1), out_lengths
+        hidden, inter = self.encoder(feats, out_lengths, self.cfg.inter_ctc_layer if with_inter else 0)
+        log_probs = F.log_softmax(self.head(hidden).float(), dim=-1)
+        if with_inter:
+            inter_log_probs = F.log_softmax(self.head(inter).float(), dim=-1) if inter is not None else None
+            return log_probs, out_lengths, inter_log_probs
+        return log_probs, out_lengths
 
     def forward(self, wav: torch.Tensor, lengths: torch.Tensor | None = None):
         feats, feat_lengths = self.features(wav, lengths)
