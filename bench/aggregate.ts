@@ -11,7 +11,9 @@ export function summarise(records: readonly SampleRecord[]): AccuracySummary {
     recall: mean(records.map((r) => r.recall)),
     precision: mean(records.map((r) => r.precision)),
     sequence_accuracy: mean(records.map((r) => r.sequence_accuracy)),
+    top1_rate: mean(records.map((r) => (r.top1_correct ? 1 : 0))),
     top5_hit_rate: mean(records.map((r) => (r.top5_hit ? 1 : 0))),
+    top10_hit_rate: mean(records.map((r) => (r.top10_hit ? 1 : 0))),
     no_match_rate: mean(records.map((r) => (r.status === 'no_match' ? 1 : 0))),
     error_count: records.filter((r) => r.status === 'error').length,
   };

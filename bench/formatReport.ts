@@ -3,17 +3,28 @@ import type { AccuracySummary, BenchReport } from './report.js';
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const ms = (x: number): string => `${x.toFixed(0)} ms`;
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const ACCURACY_HEADER = ['', 'n', 'recall', 'precision', 'seq acc', 'top-5', 'no match', 'errors'];
+const ACCURACY_HEADER = ['', 'n', 'recall', 'precision', 'seq acc', 'top-1', 'top-5', 'top-10', 'no match', 'errors'];
 
 function accuracyRow(name: string, s: AccuracySummary): string[] {
-  return [name, String(s.total), pct(s.recall), pct(s.precision), pct(s.sequence_accuracy), pct(s.top5_hit_rate), pct(s.no_match_rate), String(s.error_count)];
+  return [
+    name,
+    String(s.total),
+    pct(s.recall),
+    pct(s.precision),
+    pct(s.sequence_accuracy),
+    pct(s.top1_rate),
+    pct(s.top5_hit_rate),
+    pct(s.top10_hit_rate),
+    pct(s.no_match_rate),
+    String(s.error_count),
+  ];
 }
 
 function groupTable(title: string, groups: Readonly<Record<string, AccuracySummary>>): string {

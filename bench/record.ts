@@ -5,6 +5,7 @@ import type { SampleRecord } from './report.js';
 import { hitInTopK, scoreSample, sequencesEqual } from './scoring.js';
 
 export const TOP_K = 5;
+export const TOP_K_WIDE = 10;
 
 const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -32,6 +33,7 @@ export function toSampleRecord(sample: BenchSample, identification: Identificati
     precision: score.precision,
     sequence_accuracy: score.sequenceAccuracy,
     top5_hit: hitInTopK(sample.expected, sample.alsoAccept, result.candidates, TOP_K),
+    top10_hit: hitInTopK(sample.expected, sample.alsoAccept, result.candidates, TOP_K_WIDE),
     top1_correct: hypothesis.length > 0 && accepted.some((a) => sequencesEqual(a, hypothesis)),
     audio_s: round(identification.audioS, 3),
     chunks: identification.chunkMatches.length,

@@ -9,8 +9,12 @@ export interface AccuracySummary {
   readonly recall: number;
   readonly precision: number;
   readonly sequence_accuracy: number;
+  /** The best hypothesis is right, answered or not (the retrieval "top-1"). */
+  readonly top1_rate: number;
   /** An accepted sequence is among the first 5 candidates. */
   readonly top5_hit_rate: number;
+  /** An accepted sequence is among the first 10 candidates. */
+  readonly top10_hit_rate: number;
   readonly no_match_rate: number;
   readonly error_count: number;
 }
@@ -39,6 +43,7 @@ export interface SampleRecord {
   readonly precision: number;
   readonly sequence_accuracy: number;
   readonly top5_hit: boolean;
+  readonly top10_hit: boolean;
   /** The best hypothesis is right, whether or not it cleared the no-match threshold. */
   readonly top1_correct: boolean;
   readonly audio_s: number;
@@ -49,6 +54,15 @@ export interface SampleRecord {
   readonly error?: string;
 }
 
+export interface BenchModelInfo {
+  readonly role: string;
+  readonly name: string;
+  readonly version: string;
+  readonly dir: string;
+  readonly sha256: string;
+  readonly size_bytes: number;
+}
+
 export interface BenchReport {
   readonly tool: 'ayat bench';
   readonly ayat_version: string;
@@ -56,6 +70,8 @@ export interface BenchReport {
   readonly manifest: string;
   readonly mode: string;
   readonly filters: readonly string[];
+  /** Every model the mode loaded (acoustic, QuranCLAP, bridge); `model` sums them up. */
+  readonly models?: readonly BenchModelInfo[];
   readonly limit: number | null;
   readonly model: {
     readonly name: string;

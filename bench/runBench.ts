@@ -1,10 +1,16 @@
-import type { AcousticModel } from '../src/acoustic/model.js';
 import { packageVersion } from '../src/acoustic/packageRoot.js';
 import type { Identifier } from '../src/engine/identify.js';
 import { calibrationSection, latencyDistributions, realTimeFactor, summarise, summariseBy } from './aggregate.js';
 import type { BenchSample } from './manifest.js';
 import { toSampleRecord } from './record.js';
-import type { BenchReport, SampleRecord } from './report.js';
+import type { BenchModelInfo, BenchReport, SampleRecord } from './report.js';
+
+/** What the report says about the model(s): an AcousticModel fits, and so does a summary of several. */
+export interface BenchModel {
+  readonly card: { readonly name: string; readonly version: string; readonly sha256: string };
+  readonly dir: string;
+  readonly sizeBytes: number;
+}
 
 export interface BenchRun {
   readonly manifest: string;
@@ -13,7 +19,9 @@ export interface BenchRun {
   readonly limit: number | null;
   readonly samples: readonly BenchSample[];
   readonly identifier: Identifier;
-  readonly model: AcousticModel;
+  readonly model: BenchModel;
+  /** Each model the mode loaded, when there are several (or for the record). */
+  readonly models?: readonly BenchModelInfo[];
   readonly modelLoadMs: number;
   /** Called after each clip. */
   readonly onProgress?: (done: number, total: number, record: SampleRecord) => void;
@@ -47,6 +55,7 @@ export function buildReport(run: Omit<BenchRun, 'samples' | 'identifier'>, recor
     manifest: run.manifest,
     mode: run.mode,
     filters: run.filters,
+    ...(run.models ? { models: run.models } : {}),
     limit: run.limit,
     model: {
       name: run.model.card.name,

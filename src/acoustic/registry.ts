@@ -32,7 +32,8 @@ export function resolveModel(nameOrPath?: string, env: NodeJS.ProcessEnv = proce
   return { dir: join(modelsDir(), DEFAULT_MODEL_NAME), source: 'default' };
 }
 
-function resolveSpec(spec: string): string {
+/** A model folder from a name or path: see resolveModel. */
+export function resolveSpec(spec: string): string {
   if (isAbsolute(spec)) return spec;
   const looksLikePath = spec.startsWith('.') || spec.includes('/') || spec.includes('\\');
   const bundled = join(modelsDir(), spec);

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createIdentifier } from '../engine/createIdentifier.js';
+import type { Identifier } from '../engine/identify.js';
+import { loadModeModels, modeIdentifier } from '../engine/modes.js';
 import { formatResult } from './formatResult.js';
 import type { CliIO } from './io.js';
 import { parseMode, parsePositiveInt } from './options.js';
@@ -16,6 +18,8 @@ export async function identifyCommand(argv: readonly string[], io: CliIO): Promi
       json: { type: 'boolean', default: false },
       model: { type: 'string' },
       mode: { type: 'string' },
+      'clap-model': { type: 'string' },
+      'lightweight-model': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
@@ -25,12 +29,19 @@ export async function identifyCommand(argv: readonly string[], io: CliIO): Promi
     io.out(IDENTIFY_HELP);
     return 0;
   }
-  parseMode(values.mode);
+  const mode = parseMode(values.mode);
   const top = parsePositiveInt(values.top, '--top', DEFAULT_TOP);
   if (files.length === 0) throw new UsageError('identify needs at least one audio file');
 
-  // One identifier for the whole run: the model and matcher load once, on first need.
-  const identifier = createIdentifier({ model: values.model, maxCandidates: top });
+  // One identifier for the whole run. Full mode loads its model on first need (a bad file never
+  // waits for it); the other modes load theirs now, so a missing model is one line and exit 2.
+  let identifier: Identifier;
+  if (mode === 'full') {
+    identifier = createIdentifier({ model: values.model, maxCandidates: top });
+  } else {
+    const models = await loadModeModels(mode, { model: values.model, clapModel: values['clap-model'], lightweightModel: values['lightweight-model'] });
+    identifier = modeIdentifier(mode, models, { maxCandidates: top });
+  }
   const showProgress = files.length > 1;
   let failed = 0;
   for (const [i, file] of files.entries()) {

@@ -1,18 +1,21 @@
+import { MODES, type Mode } from '../engine/modes.js';
 import { UsageError } from './usage.js';
 
-export const MODES = ['full', 'clap', 'lightweight', 'hybrid'] as const;
-export type Mode = (typeof MODES)[number];
-export const AVAILABLE_MODES: readonly Mode[] = ['full'];
+export { MODES, type Mode };
 
 export function parseMode(value: string | undefined): Mode {
   if (value === undefined) return 'full';
   if (!(MODES as readonly string[]).includes(value)) {
     throw new UsageError(`unknown mode "${value}" (modes: ${MODES.join(', ')})`);
   }
-  if (!AVAILABLE_MODES.includes(value as Mode)) {
-    throw new UsageError(`mode "${value}" is not available yet (available: ${AVAILABLE_MODES.join(', ')})`);
-  }
   return value as Mode;
+}
+
+/** bench's --mode: one mode, a comma-separated list, or "all". */
+export function parseModes(value: string | undefined): Mode[] {
+  if (value === 'all') return [...MODES];
+  const modes = (value ?? 'full').split(',').map((m) => parseMode(m.trim()));
+  return [...new Set(modes)];
 }
 
 export function parsePositiveInt(value: string | undefined, option: string, fallback: number): number {

@@ -1,4 +1,5 @@
 import { packageVersion } from '../acoustic/packageRoot.js';
+import { ModeUnavailableError } from '../engine/modes.js';
 import { oneLineMessage } from '../engine/result.js';
 import { benchCommand } from './benchCommand.js';
 import { identifyCommand } from './identifyCommand.js';
@@ -22,6 +23,10 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     if (err instanceof UsageError || isParseArgsError(err)) {
       const command = argv[0] !== undefined && COMMANDS.has(argv[0]) ? `${argv[0]} ` : '';
       io.err(`ayat: ${usageMessage(err as Error)}\nTry 'ayat ${command}--help'.\n`);
+      return 2;
+    }
+    if (err instanceof ModeUnavailableError) {
+      io.err(`ayat: ${oneLineMessage(err)}\n`);
       return 2;
     }
     io.err(`ayat: ${oneLineMessage(err)}\n`);

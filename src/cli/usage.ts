@@ -6,7 +6,7 @@ export class UsageError extends Error {
 export const MAIN_HELP = `ayat — identify which Quran verse(s) a recording recites, offline.
 
 Usage:
-  ayat identify <files...> [--top N] [--json] [--model DIR] [--mode full]
+  ayat identify <files...> [--top N] [--json] [--mode full|clap|lightweight|hybrid]
   ayat bench --manifest <manifest.json> [options]
   ayat serve [--port N] [--data DIR] [--model DIR]
   ayat --help | ayat <command> --help
@@ -17,11 +17,20 @@ Commands:
   bench      score the engine on a benchmark manifest (offline-tarteel format)
   serve      web app and HTTP API: identify uploads, index and search a library
 
-Environment:
-  AYAT_MODEL   acoustic model folder used when --model is not given
-  AYAT_DATA    library folder for \`ayat serve\` when --data is not given
+Modes (--mode):
+  full         acoustic model + matching over the whole Quran (default)
+  clap         QuranCLAP: audio embedding, cosine search over the 6,236 verses
+  lightweight  clip features + a small bridge network (no acoustic model; fastest)
+  hybrid       QuranCLAP shortlist rescored by the acoustic model
 
-Exit codes: 0 every file processed, 1 a file or the run failed, 2 bad usage.
+Environment:
+  AYAT_MODEL              acoustic model folder used when --model is not given
+  AYAT_CLAP_MODEL         QuranCLAP model folder (default models/ayat-clap)
+  AYAT_LIGHTWEIGHT_MODEL  bridge model folder (default models/ayat-bridge)
+  AYAT_DATA               library folder for \`ayat serve\` when --data is not given
+
+Exit codes: 0 every file processed, 1 a file or the run failed, 2 bad usage or a
+mode whose trained model is not installed.
 `;
 
 export const IDENTIFY_HELP = `Usage: ayat identify <files...> [options]
@@ -34,12 +43,20 @@ Options:
   --json         one JSON object per file per line:
                  {"file","status":"ok"|"no_match"|"error","verses":[{"surah","ayah"}],
                   "confidence","start_s","end_s","candidates":[{"verses","score"}],"error"?}
+  --mode MODE    full (default): acoustic model + matching over the whole Quran;
+                 clap: QuranCLAP audio embedding, cosine search over the verses;
+                 lightweight: clip features + bridge network (fastest, least accurate);
+                 hybrid: QuranCLAP shortlist rescored by the acoustic model
   --model DIR    acoustic model folder or bundled model name (default: models/ayat-ctc,
-                 or $AYAT_MODEL)
-  --mode MODE    recognition mode: full (default); clap, lightweight, hybrid are planned
+                 or $AYAT_MODEL); full and hybrid
+  --clap-model DIR          QuranCLAP model folder (default models/ayat-clap, or
+                            $AYAT_CLAP_MODEL); clap and hybrid
+  --lightweight-model DIR   bridge model folder (default models/ayat-bridge, or
+                            $AYAT_LIGHTWEIGHT_MODEL); lightweight
   -h, --help     show this help
 
-Exit codes: 0 every file was processed (ok or no_match), 1 some file failed, 2 bad usage.
+Exit codes: 0 every file was processed (ok or no_match), 1 some file failed, 2 bad usage
+or the mode's trained model is not installed.
 `;
 
 export const BENCH_HELP = `Usage: ayat bench --manifest <manifest.json> [options]
@@ -51,9 +68,14 @@ and confidence calibration.
 
 Options:
   --manifest FILE          benchmark manifest ({"samples": [...]}, files relative to it)
-  --mode MODE              recognition mode (default full)
+  --mode MODE              full (default), clap, lightweight, hybrid; or several,
+                           comma-separated, or all: each runs in its own process and
+                           one table compares them (accuracy, latency, size, memory)
   --model DIR              acoustic model folder or name (default models/ayat-ctc)
-  --out FILE               write the JSON report there
+  --clap-model DIR         QuranCLAP model folder (default models/ayat-clap)
+  --lightweight-model DIR  bridge model folder (default models/ayat-bridge)
+  --out FILE               write the JSON report (or comparison) there
+  --table FILE             with several modes: also write the table as Markdown
   --limit N                only the first N clips (after filtering)
   --filter KEY=VALUE[,…]   keep clips whose KEY (id, category, source, reciter, surah)
                            is one of the values; repeatable, filters are ANDed
@@ -62,5 +84,6 @@ Options:
   --json                   print the report JSON instead of the table
   -h, --help               show this help
 
-Exit codes: 0 every clip was processed, 1 a clip or the run failed, 2 bad usage.
+Exit codes: 0 every clip was processed, 1 a clip or the run failed, 2 bad usage or
+a mode whose trained model is not installed.
 `;

@@ -1,7 +1,7 @@
 import type { MatchResult } from '../match/types.js';
 import { mergeChunkResults } from './mergeChunks.js';
 import { padSpans } from './padSpans.js';
-import type { AcousticStage, AudioStage, MatchStage } from './ports.js';
+import type { AcousticStage, AudioStage, ChunkRecogniser, MatchStage } from './ports.js';
 import { errorResult, matchToResult, noMatchResult, type IdentifyResult } from './result.js';
 import { emptyTimings, timed, type StageTimings } from './timing.js';
 
@@ -19,11 +19,30 @@ export const DEFAULT_IDENTIFY_OPTIONS: IdentifyOptions = { maxCandidates: 5, max
 /** Silence kept around each chunk the VAD found (see padSpans). */
 const CHUNK_PAD_S = 0.2;
 
-export interface IdentifierStages {
+/** Full mode's stages: CTC posteriors, then the verse matcher. */
+export interface PosteriorStages {
   readonly audio: AudioStage;
   /** Called when the first recording with speech needs it; so a bad file never waits for the model. */
   readonly acoustic: () => Promise<AcousticStage>;
   readonly matcher: () => Promise<MatchStage>;
+}
+
+/** Any mode: one recogniser per chunk (see ChunkRecogniser), loaded on first need like the above. */
+export interface RecogniserStages {
+  readonly audio: AudioStage;
+  readonly recogniser: () => Promise<ChunkRecogniser>;
+}
+
+export type IdentifierStages = PosteriorStages | RecogniserStages;
+
+/** Full mode as a ChunkRecogniser. */
+export function posteriorRecogniser(acoustic: AcousticStage, matcher: MatchStage): ChunkRecogniser {
+  return {
+    async recognise(samples, offsetS, options, timings) {
+      const post = await timed(timings, 'acousticMs', () => acoustic.posteriors(samples, offsetS));
+      return timed(timings, 'matchMs', () => matcher.matchPosteriors(post, options));
+    },
+  };
 }
 
 export interface Identification {
@@ -38,12 +57,20 @@ export interface Identification {
 /** decode → silence check → chunks → posteriors → matcher → one merged result. */
 export class Identifier {
   readonly options: IdentifyOptions;
+  private readonly audio: AudioStage;
+  private readonly recogniser: () => Promise<ChunkRecogniser>;
 
-  constructor(
-    private readonly stages: IdentifierStages,
-    options: Partial<IdentifyOptions> = {},
-  ) {
+  constructor(stages: IdentifierStages, options: Partial<IdentifyOptions> = {}) {
     this.options = { ...DEFAULT_IDENTIFY_OPTIONS, ...options };
+    this.audio = stages.audio;
+    if ('recogniser' in stages) {
+      this.recogniser = stages.recogniser;
+    } else {
+      this.recogniser = async () => {
+        const [acoustic, matcher] = await Promise.all([stages.acoustic(), stages.matcher()]);
+        return posteriorRecogniser(acoustic, matcher);
+      };
+    }
   }
 
   /** Never throws: failures come back as status "error" with a one-line message. */
@@ -54,9 +81,7 @@ export class Identifier {
     let chunkMatches: readonly MatchResult[] = [];
     let result: IdentifyResult;
     try {
-      const audio = await timed(timings, 'decodeMs', () =>
-        this.stages.audio.decode(path, { maxDurationS: this.options.maxDurationS }),
-      );
+      const audio = await timed(timings, 'decodeMs', () => this.audio.decode(path, { maxDurationS: this.options.maxDurationS }));
       audioS = audio.durationS;
       const matched = await this.matchSamples(audio.samples, audio.sampleRate, timings);
       chunkMatches = matched.chunkMatches;
@@ -84,20 +109,19 @@ export class Identifier {
     sampleRate: number,
     timings: StageTimings,
   ): Promise<{ match: MatchResult | undefined; chunkMatches: readonly MatchResult[] }> {
-    const { audio } = this.stages;
+    const { audio } = this;
     if (samples.length === 0 || audio.isSilent(samples, sampleRate)) return { match: undefined, chunkMatches: [] };
     const planned = audio.planChunks(samples, sampleRate, { maxChunkS: this.options.maxChunkS });
     const spans = padSpans(planned, samples.length / sampleRate, CHUNK_PAD_S);
     if (spans.length === 0) return { match: undefined, chunkMatches: [] };
 
-    const [acoustic, matcher] = await Promise.all([this.stages.acoustic(), this.stages.matcher()]);
+    const recogniser = await this.recogniser();
     const perChunk: MatchResult[] = [];
     for (const span of spans) {
       const from = Math.max(0, Math.floor(span.startS * sampleRate));
       const to = Math.min(samples.length, Math.ceil(span.endS * sampleRate));
       if (to <= from) continue;
-      const post = await timed(timings, 'acousticMs', () => acoustic.posteriors(samples.slice(from, to), from / sampleRate));
-      perChunk.push(await timed(timings, 'matchMs', () => matcher.matchPosteriors(post, { maxCandidates: this.options.maxCandidates })));
+      perChunk.push(await recogniser.recognise(samples.slice(from, to), from / sampleRate, { maxCandidates: this.options.maxCandidates }, timings));
     }
     if (perChunk.length === 0) return { match: undefined, chunkMatches: [] };
     return { match: mergeChunkResults(perChunk, this.options.maxCandidates), chunkMatches: perChunk };

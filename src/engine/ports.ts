@@ -1,4 +1,5 @@
 import type { MatchResult, Posteriors } from '../match/types.js';
+import type { StageTimings } from './timing.js';
 
 /** What the pipeline needs from each stage; the defaults live in createIdentifier.ts, tests may stub them. */
 
@@ -26,4 +27,13 @@ export interface AcousticStage {
 export interface MatchStage {
   /** `maxCandidates`: hypotheses to list in the result, the answer included. */
   matchPosteriors(posteriors: Posteriors, options: { maxCandidates: number }): MatchResult;
+}
+
+/**
+ * Any way of answering one chunk of audio (a mode): full mode's posteriors + matcher, an
+ * embedding model's retrieval, or both fused. Model time goes to timings.acousticMs, search
+ * and scoring to timings.matchMs.
+ */
+export interface ChunkRecogniser {
+  recognise(samples: Float32Array, offsetS: number, options: { maxCandidates: number }, timings: StageTimings): Promise<MatchResult>;
 }

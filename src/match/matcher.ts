@@ -23,6 +23,21 @@ export interface MatcherOptions {
    * abandoned mid-alignment; margins are therefore capped at this value.
    */
   readonly pruneMargin: number;
+  /** Verses proposed by another model (hybrid mode): aligned too, whatever the n-gram retrieval finds. */
+  readonly shortlist?: Shortlist;
+}
+
+/**
+ * A shortlist from an embedding model: its verses (with `neighbours` verses either side) are
+ * aligned in addition to the n-gram regions, and every candidate's score gets `prior[v]`
+ * (nats, averaged over the candidate's verses) added: score fusion of the two models.
+ */
+export interface Shortlist {
+  /** Verse indices (0..6235). */
+  readonly verses: readonly number[];
+  readonly neighbours: number;
+  /** Per verse index, nats added to candidates covering it; absent = no fusion. */
+  readonly prior?: ArrayLike<number>;
 }
 
 export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = {
@@ -145,16 +160,41 @@ export class VerseMatcher {
   private rescore(post: Posteriors, stats: FrameStats, greedy: GreedyPath, o: MatcherOptions): Scored[] {
     const out: Scored[] = [];
     let bestScore = stats.nullScore;
-    for (const region of retrieveRegions(this.index, greedy.ids, o.retrieval)) {
+    const prior = o.shortlist?.prior;
+    for (const region of this.regions(greedy, o)) {
       const rt = buildRegionTarget(this.stream, region.lo, region.hi, this.openings, o.boundaryPenalty);
       const alignment = alignLocal(post, stats, rt.target, { abortBelow: bestScore - o.pruneMargin });
       if (!alignment) continue;
       bestScore = Math.max(bestScore, alignment.score);
       const span = streamSpanOf(rt, alignment.firstUnit, alignment.lastUnit);
       if (!span) continue;
-      out.push({ verses: coveredVerses(this.stream, span, o.spanRule), score: alignment.score, rt, alignment });
+      const verses = coveredVerses(this.stream, span, o.spanRule);
+      const bonus = prior && verses.length > 0 ? verses.reduce((a, v) => a + (prior[v] ?? 0), 0) / verses.length : 0;
+      out.push({ verses, score: alignment.score + bonus, rt, alignment });
     }
     return out;
+  }
+
+  /** The n-gram regions, plus the shortlisted verses' regions that those do not already contain. */
+  private regions(greedy: GreedyPath, o: MatcherOptions): { lo: number; hi: number }[] {
+    const found: { lo: number; hi: number }[] = retrieveRegions(this.index, greedy.ids, o.retrieval);
+    const list = o.shortlist;
+    if (!list || list.verses.length === 0) return found;
+    const last = this.stream.verseStart.length - 2;
+    const extra = list.verses
+      .map((v) => ({
+        lo: this.stream.verseStart[Math.max(0, v - list.neighbours)]!,
+        hi: this.stream.verseStart[Math.min(last, v + list.neighbours) + 1]!,
+      }))
+      .filter((r) => !found.some((f) => f.lo <= r.lo && r.hi <= f.hi))
+      .sort((a, b) => a.lo - b.lo);
+    const merged: { lo: number; hi: number }[] = [];
+    for (const r of extra) {
+      const prev = merged[merged.length - 1];
+      if (prev && r.lo <= prev.hi) prev.hi = Math.max(prev.hi, r.hi);
+      else merged.push({ ...r });
+    }
+    return [...found, ...merged];
   }
 
   private sameUnitsAs(a: readonly number[], b: readonly number[]): boolean {

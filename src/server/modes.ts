@@ -1,4 +1,4 @@
-import { AVAILABLE_MODES, type Mode } from '../cli/options.js';
+import type { Mode } from '../engine/modes.js';
 import { HttpError } from './errors.js';
 
 export interface ModeInfo {
@@ -9,14 +9,17 @@ export interface ModeInfo {
 
 const DESCRIPTIONS: Record<Mode, Omit<ModeInfo, 'id'>> = {
   full: { label: 'Full', description: 'acoustic model and whole-Quran matching (most accurate)' },
-  lightweight: { label: 'Lightweight', description: 'a smaller, faster model' },
-  hybrid: { label: 'Hybrid', description: 'lightweight first, full when unsure' },
+  lightweight: { label: 'Lightweight', description: 'clip features and a small bridge network (fastest)' },
+  hybrid: { label: 'Hybrid', description: 'QuranCLAP shortlist rescored by the acoustic model' },
   clap: { label: 'CLAP', description: 'audio-text embedding retrieval' },
 };
 
+/** The server's identifier runs full mode; the other modes run from the CLI (ayat identify --mode). */
+const SERVED_MODES: readonly Mode[] = ['full'];
+
 /** The modes this server can run now; the UI offers only these. */
 export function availableModes(): ModeInfo[] {
-  return AVAILABLE_MODES.map((id) => ({ id, ...DESCRIPTIONS[id] }));
+  return SERVED_MODES.map((id) => ({ id, ...DESCRIPTIONS[id] }));
 }
 
 export function parseModeParam(value: unknown, modes: readonly ModeInfo[]): Mode {

@@ -12,7 +12,7 @@ const HOP = 640;
 
 // --- minimal protobuf writer -------------------------------------------------
 
-type Field = Uint8Array;
+export type Field = Uint8Array;
 
 function varint(value: number | bigint): number[] {
   let v = BigInt(value);
@@ -27,7 +27,7 @@ function varint(value: number | bigint): number[] {
   return out;
 }
 
-const concat = (parts: readonly Uint8Array[]): Uint8Array => {
+export const concat = (parts: readonly Uint8Array[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -37,11 +37,11 @@ const concat = (parts: readonly Uint8Array[]): Uint8Array => {
   return out;
 };
 
-const int = (field: number, value: number | bigint): Field => Uint8Array.from([...varint(field << 3), ...varint(value)]);
-const bytes = (field: number, data: Uint8Array): Field =>
+export const int = (field: number, value: number | bigint): Field => Uint8Array.from([...varint(field << 3), ...varint(value)]);
+export const bytes = (field: number, data: Uint8Array): Field =>
   concat([Uint8Array.from([...varint((field << 3) | 2), ...varint(data.length)]), data]);
-const str = (field: number, s: string): Field => bytes(field, new TextEncoder().encode(s));
-const msg = (field: number, ...fields: Field[]): Field => bytes(field, concat(fields));
+export const str = (field: number, s: string): Field => bytes(field, new TextEncoder().encode(s));
+export const msg = (field: number, ...fields: Field[]): Field => bytes(field, concat(fields));
 const float32 = (field: number, value: number): Field => {
   const b = new Uint8Array(5);
   b[0] = (field << 3) | 5;
@@ -51,24 +51,24 @@ const float32 = (field: number, value: number): Field => {
 
 // --- ONNX messages (field numbers from onnx.proto) ---------------------------
 
-const FLOAT = 1;
-const INT64 = 7;
+export const FLOAT = 1;
+export const INT64 = 7;
 
-function tensor(name: string, dims: number[], dataType: number, raw: Uint8Array): Field[] {
+export function tensor(name: string, dims: number[], dataType: number, raw: Uint8Array): Field[] {
   return [...dims.map((d) => int(1, d)), int(2, dataType), str(8, name), bytes(9, raw)];
 }
 
-function valueInfo(field: number, name: string, dims: (number | string)[]): Field {
+export function valueInfo(field: number, name: string, dims: (number | string)[]): Field {
   const dimMsgs = dims.map((d) => (typeof d === 'number' ? msg(1, int(1, d)) : msg(1, str(2, d))));
   return msg(field, str(1, name), msg(2, msg(1, int(1, FLOAT), msg(2, ...dimMsgs))));
 }
 
-function node(op: string, inputs: string[], outputs: string[], attrs: Field[] = []): Field {
+export function node(op: string, inputs: string[], outputs: string[], attrs: Field[] = []): Field {
   return msg(1, ...inputs.map((i) => str(1, i)), ...outputs.map((o) => str(2, o)), str(4, op), ...attrs);
 }
 
-const intsAttr = (name: string, values: number[]): Field => msg(5, str(1, name), ...values.map((v) => int(8, v)), int(20, 7));
-const intAttr = (name: string, value: number): Field => msg(5, str(1, name), int(3, value), int(20, 2));
+export const intsAttr = (name: string, values: number[]): Field => msg(5, str(1, name), ...values.map((v) => int(8, v)), int(20, 7));
+export const intAttr = (name: string, value: number): Field => msg(5, str(1, name), int(3, value), int(20, 2));
 
 export interface TinyModelOptions {
   vocabSize?: number;

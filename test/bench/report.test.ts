@@ -69,6 +69,8 @@ describe('bench records and report', () => {
     assert.ok(Math.abs(report.summary.recall - (1 + 2 / 3) / 4) < 1e-12);
     assert.equal(report.summary.precision, 0.5);
     assert.equal(report.summary.top5_hit_rate, 0.75);
+    assert.equal(report.summary.top1_rate, 0.5, 'a and c (via also_accept) have the right best hypothesis');
+    assert.equal(report.summary.top10_hit_rate, 0.75);
     assert.equal(report.summary.no_match_rate, 0.25);
     assert.equal(report.summary.error_count, 1);
     assert.equal(report.summary.model_size, 2 ** 20);
@@ -86,7 +88,8 @@ describe('bench records and report', () => {
     assert.ok(report.peak_rss_mb > 0);
 
     const table = formatReport(report);
-    assert.match(table, /all\s+4\s+41\.7%\s+50\.0%\s+25\.0%\s+75\.0%\s+25\.0%\s+1/);
+    // n, recall, precision, seq acc, top-1, top-5, top-10, no match, errors
+    assert.match(table, /all\s+4\s+41\.7%\s+50\.0%\s+25\.0%\s+50\.0%\s+75\.0%\s+75\.0%\s+25\.0%\s+1/);
     assert.match(table, /By reciter/);
     assert.match(table, /p95/);
     assert.match(table, /ECE/);

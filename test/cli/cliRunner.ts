@@ -11,7 +11,7 @@ export interface CliRun {
 
 /** Runs the built CLI (bin/ayat.js) as a user would, from an unrelated cwd. */
 export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliRun {
-  const { AYAT_MODEL: _ignored, ...baseEnv } = process.env;
+  const { AYAT_MODEL: _ignored, AYAT_CLAP_MODEL: _clap, AYAT_LIGHTWEIGHT_MODEL: _bridge, ...baseEnv } = process.env;
   const child = spawnSync(process.execPath, [join(packageRoot(), 'bin', 'ayat.js'), ...args], {
     cwd: tmpdir(),
     env: { ...baseEnv, ...env },

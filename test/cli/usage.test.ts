@@ -65,11 +65,14 @@ describe('ayat command line', () => {
     assert.match(runCli(['nope']).stderr, /\nTry 'ayat --help'\.\n$/);
   });
 
-  it('planned modes give a clear "not available yet"', () => {
-    for (const mode of ['clap', 'lightweight', 'hybrid']) {
-      assertUsageError(['identify', '--mode', mode, 'x.wav'], new RegExp(`mode "${mode}" is not available yet`));
-      assertUsageError(['bench', '--manifest', 'm.json', '--mode', mode], /not available yet/);
+  it('modes whose trained model is not installed say so in one line, exit 2', () => {
+    for (const [mode, option] of [['clap', '--clap-model'], ['lightweight', '--lightweight-model']]) {
+      const r = runCli(['identify', '--mode', mode!, option!, '/nonexistent/model', 'x.wav']);
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, new RegExp(`^ayat: mode ${mode} needs a trained [^\n]*\n$`));
     }
+    assertUsageError(['bench', '--manifest', 'm.json', '--mode', 'clap,turbo'], /unknown mode "turbo"/);
   });
 
   it('bench with a missing manifest is a one-line error, exit 1', () => {

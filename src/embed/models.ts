@@ -1,0 +1,147 @@
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { InferenceSession } from 'onnxruntime-node';
+import { sha256File } from '../acoustic/hash.js';
+import { MIN_INPUT_S } from '../acoustic/model.js';
+import { BRIDGE_FORMAT, CLAP_FORMAT, readEmbedCard, type BridgeCard, type ClapCard, type FileSpec, type GraphSpec } from './card.js';
+import { EmbedModelError } from './errors.js';
+import { clipFeatures, FEATURE_DIM } from './features.js';
+import { openSession, runVector, type Ort } from './onnx.js';
+import { VerseBank } from './verseBank.js';
+
+/** What retrieval needs from an embedding model: one vector per clip, and the verses' vectors. */
+export interface ClipEmbedder {
+  readonly dir: string;
+  readonly card: ClapCard | BridgeCard;
+  readonly verses: VerseBank;
+  /** Bytes on disk of everything the model loads (graphs and verse matrix). */
+  readonly sizeBytes: number;
+  embedClip(samples: Float32Array): Promise<Float32Array>;
+}
+
+async function checkedFile(dir: string, spec: FileSpec, what: string): Promise<{ path: string; size: number }> {
+  const path = join(dir, spec.file);
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    throw new EmbedModelError('not_found', `${what} ${path} (named in card.json) is missing`);
+  }
+  const actual = await sha256File(path);
+  if (actual !== spec.sha256) {
+    throw new EmbedModelError('hash_mismatch', `${path} does not match card.json (sha256 ${actual.slice(0, 12)}…, card says ${spec.sha256.slice(0, 12)}…); the file is corrupt or the card is stale`);
+  }
+  return { path, size };
+}
+
+async function graph(dir: string, spec: GraphSpec, what: string): Promise<{ ort: Ort; session: InferenceSession; size: number }> {
+  const { path, size } = await checkedFile(dir, spec, what);
+  return { ...(await openSession(path, spec.input, spec.output)), size };
+}
+
+/** Contiguous, zero-padded to the shortest input the front-end accepts. */
+function audioInput(samples: Float32Array): Float32Array {
+  const min = Math.ceil(MIN_INPUT_S * 16000);
+  const whole = samples.byteOffset === 0 && samples.byteLength === samples.buffer.byteLength;
+  if (samples.length >= min && whole) return samples;
+  const out = new Float32Array(Math.max(min, samples.length));
+  out.set(samples);
+  return out;
+}
+
+const clapCache = new Map<string, Promise<ClapModel>>();
+const bridgeCache = new Map<string, Promise<BridgeModel>>();
+
+function cached<T>(cache: Map<string, Promise<T>>, dir: string, open: (dir: string) => Promise<T>): Promise<T> {
+  const key = resolve(dir);
+  let p = cache.get(key);
+  if (!p) {
+    p = open(key);
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return p;
+}
+
+/** QuranCLAP: audio tower (raw 16 kHz samples → 256-d), text tower (units → 256-d), verse bank. */
+export class ClapModel implements ClipEmbedder {
+  private constructor(
+    readonly dir: string,
+    readonly card: ClapCard,
+    readonly verses: VerseBank,
+    readonly sizeBytes: number,
+    private readonly ort: Ort,
+    private readonly audio: InferenceSession,
+    private readonly text: InferenceSession,
+  ) {}
+
+  /** Validates the folder (card, checksums) and opens both towers; one instance per folder per process. */
+  static load(dir: string): Promise<ClapModel> {
+    return cached(clapCache, dir, async (d) => {
+      const card = await readEmbedCard(d, CLAP_FORMAT);
+      const verses = await VerseBank.load(d, card.verses);
+      const audio = await graph(d, card.audio, 'audio tower');
+      const text = await graph(d, card.text, 'text tower');
+      return new ClapModel(d, card, verses, audio.size + text.size + verses.sizeBytes, audio.ort, audio.session, text.session);
+    });
+  }
+
+  /** The clip's embedding (L2-normalised by the graph). */
+  embedClip(samples: Float32Array): Promise<Float32Array> {
+    const input = audioInput(samples);
+    const tensor = new this.ort.Tensor('float32', input, [1, input.length]);
+    return runVector(this.audio, { [this.card.audio.input]: tensor }, this.card.audio.output, 'QuranCLAP audio tower');
+  }
+
+  /** Embedding of a unit sequence (src/quran/units.ts ids), as the verse bank was made. */
+  embedUnits(ids: ArrayLike<number>): Promise<Float32Array> {
+    if (ids.length === 0) throw new EmbedModelError('inference_failed', 'cannot embed an empty unit sequence');
+    const data = BigInt64Array.from(Array.from(ids, (x) => BigInt(x)));
+    const tensor = new this.ort.Tensor('int64', data, [1, ids.length]);
+    return runVector(this.text, { [this.card.text.input]: tensor }, this.card.text.output, 'QuranCLAP text tower');
+  }
+
+  async dispose(): Promise<void> {
+    clapCache.delete(this.dir);
+    await this.audio.release();
+    await this.text.release();
+  }
+}
+
+/** The lightweight bridge: clip features (computed here) → 384-d text space, and that space's verse bank. */
+export class BridgeModel implements ClipEmbedder {
+  private constructor(
+    readonly dir: string,
+    readonly card: BridgeCard,
+    readonly verses: VerseBank,
+    readonly sizeBytes: number,
+    /** Size of the bridge graph alone. */
+    readonly graphBytes: number,
+    private readonly ort: Ort,
+    private readonly session: InferenceSession,
+  ) {}
+
+  static load(dir: string): Promise<BridgeModel> {
+    return cached(bridgeCache, dir, async (d) => {
+      const card = await readEmbedCard(d, BRIDGE_FORMAT);
+      const verses = await VerseBank.load(d, card.verses);
+      const g = await graph(d, card.bridge, 'bridge');
+      return new BridgeModel(d, card, verses, g.size + verses.sizeBytes, g.size, g.ort, g.session);
+    });
+  }
+
+  embedClip(samples: Float32Array): Promise<Float32Array> {
+    return this.embedFeatures(clipFeatures(samples));
+  }
+
+  embedFeatures(features: Float32Array): Promise<Float32Array> {
+    if (features.length !== FEATURE_DIM) throw new EmbedModelError('inference_failed', `expected ${FEATURE_DIM} features, got ${features.length}`);
+    const tensor = new this.ort.Tensor('float32', features, [1, FEATURE_DIM]);
+    return runVector(this.session, { [this.card.bridge.input]: tensor }, this.card.bridge.output, 'bridge');
+  }
+
+  async dispose(): Promise<void> {
+    bridgeCache.delete(this.dir);
+    await this.session.release();
+  }
+}

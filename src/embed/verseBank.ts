@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sha256File } from '../acoustic/hash.js';
+import { loadQuran } from '../quran/corpus.js';
+import { unitsToString, verseUnits } from '../quran/units.js';
+import type { VerseMatrixSpec } from './card.js';
+import { EmbedModelError } from './errors.js';
+
+/** A verse's place in the Quran (0..6235) and its cosine with the query. */
+export interface VerseScore {
+  readonly verse: number;
+  readonly score: number;
+}
+
+let sharedKeys: Int32Array | undefined;
+
+/**
+ * For each verse, the index of the first verse with exactly the same units (2:47 = 2:122 …):
+ * such verses cannot be told apart, so they are one answer for margins and de-duplication.
+ */
+export function verseKeys(): Int32Array {
+  if (sharedKeys) return sharedKeys;
+  const first = new Map<string, number>();
+  const verses = loadQuran().verses;
+  const keys = new Int32Array(verses.length);
+  verses.forEach((v, i) => {
+    const u = unitsToString(verseUnits(v).ids);
+    const k = first.get(u);
+    if (k === undefined) first.set(u, i);
+    keys[i] = k ?? i;
+  });
+  sharedKeys = keys;
+  return keys;
+}
+
+/** The 6,236 verse embeddings of a model folder, unit-length rows, with cosine search. */
+export class VerseBank {
+  private constructor(
+    readonly count: number,
+    readonly dim: number,
+    /** Row-major [count, dim], each row L2-normalised. */
+    readonly rows: Float32Array,
+    readonly sizeBytes: number,
+  ) {}
+
+  static async load(dir: string, spec: VerseMatrixSpec): Promise<VerseBank> {
+    const path = join(dir, spec.file);
+    let raw: Buffer;
+    try {
+      raw = await readFile(path);
+    } catch {
+      throw new EmbedModelError('not_found', `verse embeddings ${path} (named in card.json) are missing`);
+    }
+    const actual = await sha256File(path);
+    if (actual !== spec.sha256) {
+      throw new EmbedModelError('hash_mismatch', `${path} does not match card.json (sha256 ${actual.slice(0, 12)}…, card says ${spec.sha256.slice(0, 12)}…)`);
+    }
+    const { count, dim } = spec;
+    if (raw.length !== count * dim + 4 * count) {
+      throw new EmbedModelError('bad_card', `${path} holds ${raw.length} bytes, expected ${count * dim + 4 * count} for ${count} × ${dim} int8 rows and their scales`);
+    }
+    const rows = new Float32Array(count * dim);
+    const scales = new DataView(raw.buffer, raw.byteOffset + count * dim, 4 * count);
+    for (let v = 0; v < count; v++) {
+      const scale = scales.getFloat32(4 * v, true);
+      let norm = 0;
+      for (let j = 0; j < dim; j++) {
+        const x = (raw.readInt8(v * dim + j)) * scale;
+        rows[v * dim + j] = x;
+        norm += x * x;
+      }
+      const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+      for (let j = 0; j < dim; j++) rows[v * dim + j]! *= inv;
+    }
+    return new VerseBank(count, dim, rows, raw.length);
+  }
+
+  /** Cosine of a query with every verse (the query need not be normalised). */
+  scores(query: Float32Array): Float32Array {
+    if (query.length !== this.dim) throw new EmbedModelError('inference_failed', `embedding has ${query.length} values, the verse bank ${this.dim}`);
+    let norm = 0;
+    for (let j = 0; j < this.dim; j++) norm += query[j]! * query[j]!;
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    const out = new Float32Array(this.count);
+    const { rows, dim } = this;
+    for (let v = 0; v < this.count; v++) {
+      let s = 0;
+      const o = v * dim;
+      for (let j = 0; j < dim; j++) s += rows[o + j]! * query[j]!;
+      out[v] = s * inv;
+    }
+    return out;
+  }
+}
+
+/**
+ * The best `k` verses by score, one per unit sequence (the earliest verse stands for its
+ * duplicates), best first; ties go to the earlier verse.
+ */
+export function topVerses(scores: Float32Array, k: number, keys: Int32Array = verseKeys()): VerseScore[] {
+  const best: VerseScore[] = [];
+  const seen = new Set<number>();
+  const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);
+  for (const v of order) {
+    const key = keys[v]!;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    best.push({ verse: key, score: scores[v]! });
+    if (best.length >= k) break;
+  }
+  return best;
+}

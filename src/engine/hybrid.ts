@@ -1,0 +1,56 @@
+import type { ClipEmbedder } from '../embed/models.js';
+import { topVerses } from '../embed/verseBank.js';
+import type { VerseMatcher } from '../match/matcher.js';
+import type { MatchResult } from '../match/types.js';
+import type { AcousticStage, ChunkRecogniser } from './ports.js';
+import { timed, type StageTimings } from './timing.js';
+
+export interface HybridOptions {
+  /** Verses the embedding model proposes for CTC rescoring. */
+  readonly shortlist: number;
+  /** Verses either side of each shortlisted one, aligned with it (a clip may hold a few). */
+  readonly neighbours: number;
+  /** N-gram regions still searched from the CTC transcript (full mode searches 30). */
+  readonly ngramRegions: number;
+  /** Score fusion: nats added per unit of cosine, relative to the best verse's cosine (0 = CTC score alone). */
+  readonly priorWeight: number;
+}
+
+/** Starting values; tune them with `ayat bench --mode hybrid` once both models are trained. */
+export const DEFAULT_HYBRID: HybridOptions = { shortlist: 10, neighbours: 1, ngramRegions: 10, priorWeight: 10 };
+
+/**
+ * Hybrid mode: the acoustic model's posteriors and QuranCLAP's clip embedding; the matcher
+ * aligns the embedding's shortlist (plus a few n-gram regions of its own) instead of full
+ * mode's 30 regions, and ranks candidates by CTC score + priorWeight × (cosine − best cosine).
+ */
+export class HybridRecogniser implements ChunkRecogniser {
+  readonly options: HybridOptions;
+
+  constructor(
+    private readonly acoustic: AcousticStage,
+    private readonly embedder: ClipEmbedder,
+    private readonly matcher: VerseMatcher,
+    options: Partial<HybridOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_HYBRID, ...options };
+  }
+
+  async recognise(samples: Float32Array, offsetS: number, options: { maxCandidates: number }, timings: StageTimings): Promise<MatchResult> {
+    const post = await timed(timings, 'acousticMs', () => this.acoustic.posteriors(samples, offsetS));
+    const embedding = await timed(timings, 'acousticMs', () => this.embedder.embedClip(samples));
+    return timed(timings, 'matchMs', () => {
+      const o = this.options;
+      const scores = this.embedder.verses.scores(embedding);
+      const shortlist = topVerses(scores, o.shortlist);
+      const best = shortlist[0]?.score ?? 0;
+      const prior = new Float32Array(scores.length);
+      for (let v = 0; v < scores.length; v++) prior[v] = o.priorWeight * (scores[v]! - best);
+      return this.matcher.match(post, {
+        maxCandidates: options.maxCandidates,
+        retrieval: { ...this.matcher.options.retrieval, topK: o.ngramRegions },
+        shortlist: { verses: shortlist.map((s) => s.verse), neighbours: o.neighbours, prior },
+      });
+    });
+  }
+}

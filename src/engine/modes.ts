@@ -1,0 +1,134 @@
+import type { AcousticModel } from '../acoustic/model.js';
+import { ModelError } from '../acoustic/errors.js';
+import { EmbedModelError } from '../embed/errors.js';
+import { BridgeModel, ClapModel } from '../embed/models.js';
+import { EMBED_DEFAULTS, resolveEmbedModel, type EmbedKind } from '../embed/registry.js';
+import { EmbeddingRecogniser } from '../embed/retrieval.js';
+import { defaultMatcher } from '../match/matcher.js';
+import { defaultAudioStage } from './createIdentifier.js';
+import { HybridRecogniser, type HybridOptions } from './hybrid.js';
+import { Identifier, posteriorRecogniser, type IdentifyOptions } from './identify.js';
+import { loadModel } from './loadModel.js';
+import type { ChunkRecogniser } from './ports.js';
+
+/**
+ * Recognition modes:
+ * - full: acoustic model (CTC) → n-gram retrieval over the Quran → CTC rescoring of ~30 regions
+ * - clap: QuranCLAP audio embedding → cosine top-k over the 6,236 verse embeddings
+ * - lightweight: MFCC/spectral clip features → bridge MLP → cosine top-k in a 384-d verse space
+ * - hybrid: full's posteriors + QuranCLAP's shortlist, CTC-rescored with fused scores
+ */
+export const MODES = ['full', 'clap', 'lightweight', 'hybrid'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** The models each mode loads. */
+export const MODE_MODELS: Record<Mode, readonly ('acoustic' | EmbedKind)[]> = {
+  full: ['acoustic'],
+  clap: ['clap'],
+  lightweight: ['lightweight'],
+  hybrid: ['acoustic', 'clap'],
+};
+
+/** A mode that cannot run because a model it needs is not installed: one line, exit code 2. */
+export class ModeUnavailableError extends Error {
+  override readonly name = 'ModeUnavailableError';
+}
+
+export interface ModeModelOptions {
+  /** Acoustic model folder or name (full, hybrid). */
+  readonly model?: string | undefined;
+  /** An already loaded acoustic model. */
+  readonly acousticModel?: AcousticModel | undefined;
+  readonly clapModel?: string | undefined;
+  readonly lightweightModel?: string | undefined;
+}
+
+export interface ModeModels {
+  readonly acoustic?: AcousticModel;
+  readonly clap?: ClapModel;
+  readonly lightweight?: BridgeModel;
+}
+
+/** Name, version and size of a loaded model, for reports. */
+export interface ModelInfo {
+  readonly role: 'acoustic' | EmbedKind;
+  readonly name: string;
+  readonly version: string;
+  readonly dir: string;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+}
+
+/** Loads every model the mode needs, now; a missing one is a ModeUnavailableError naming the mode. */
+export async function loadModeModels(mode: Mode, options: ModeModelOptions = {}): Promise<ModeModels> {
+  const out: { acoustic?: AcousticModel; clap?: ClapModel; lightweight?: BridgeModel } = {};
+  for (const role of MODE_MODELS[mode]) {
+    if (role === 'acoustic') {
+      try {
+        out.acoustic = options.acousticModel ?? (await loadModel(options.model));
+      } catch (err) {
+        if (mode !== 'full' && err instanceof ModelError && err.code === 'not_found') {
+          throw new ModeUnavailableError(`mode ${mode} needs the acoustic model: ${err.message}`);
+        }
+        throw err;
+      }
+    } else {
+      const spec = role === 'clap' ? options.clapModel : options.lightweightModel;
+      const location = resolveEmbedModel(role, spec);
+      try {
+        if (role === 'clap') out.clap = await ClapModel.load(location.dir);
+        else out.lightweight = await BridgeModel.load(location.dir);
+      } catch (err) {
+        if (err instanceof EmbedModelError && err.code === 'not_found') {
+          const d = EMBED_DEFAULTS[role];
+          const from = location.source === 'env' ? ` (from ${d.env})` : '';
+          throw new ModeUnavailableError(
+            `mode ${mode} needs a trained ${d.what}: ${err.message}${from}; train and export one (docs/clap.md) or pass ${d.option} DIR`,
+          );
+        }
+        throw err;
+      }
+    }
+  }
+  return out;
+}
+
+export function modelInfos(models: ModeModels): ModelInfo[] {
+  const out: ModelInfo[] = [];
+  if (models.acoustic) {
+    const m = models.acoustic;
+    out.push({ role: 'acoustic', name: m.card.name, version: m.card.version, dir: m.dir, sha256: m.card.sha256, sizeBytes: m.sizeBytes });
+  }
+  for (const [role, m] of [['clap', models.clap], ['lightweight', models.lightweight]] as const) {
+    if (!m) continue;
+    const sha = m.card.format === 'clap-onnx' ? m.card.audio.sha256 : m.card.bridge.sha256;
+    out.push({ role, name: m.card.name, version: m.card.version, dir: m.dir, sha256: sha, sizeBytes: m.sizeBytes });
+  }
+  return out;
+}
+
+/** The recogniser of a mode over already-loaded models. */
+export function modeRecogniser(mode: Mode, models: ModeModels, hybrid: Partial<HybridOptions> = {}): ChunkRecogniser {
+  const need = <T>(m: T | undefined, what: string): T => {
+    if (!m) throw new ModeUnavailableError(`mode ${mode} needs the ${what}, which is not loaded`);
+    return m;
+  };
+  switch (mode) {
+    case 'full': {
+      const matcher = defaultMatcher();
+      return posteriorRecogniser(need(models.acoustic, 'acoustic model'), { matchPosteriors: (post, o) => matcher.match(post, o) });
+    }
+    case 'clap':
+      return new EmbeddingRecogniser(need(models.clap, 'QuranCLAP model'));
+    case 'lightweight':
+      return new EmbeddingRecogniser(need(models.lightweight, 'lightweight bridge model'));
+    case 'hybrid':
+      return new HybridRecogniser(need(models.acoustic, 'acoustic model'), need(models.clap, 'QuranCLAP model'), defaultMatcher(), hybrid);
+  }
+}
+
+/** An Identifier running `mode` over loaded models (decode, silence check and chunking as in full mode). */
+export function modeIdentifier(mode: Mode, models: ModeModels, options: Partial<IdentifyOptions> = {}, hybrid: Partial<HybridOptions> = {}): Identifier {
+  const recogniser = modeRecogniser(mode, models, hybrid);
+  return new Identifier({ audio: defaultAudioStage, recogniser: async () => recogniser }, options);
+}
