@@ -115,12 +115,36 @@ def write_card(out: Path, model: CtcModel, ckpt: dict, int8: bool, name: str) ->
             "epochs": ckpt["state"]["epoch"],
             "steps": ckpt["state"]["step"],
             "train_time_s": round(ckpt["state"]["elapsed_s"]),
-            "augmentation": "speed 0.85-1.15, noise 5-35 dB SNR, synthetic reverb, band-limit/tilt, mel warp, SpecAugment",
+            "augmentation": "speed 0.85-1.15, noise 5-35 dB SNR, synthetic reverb, band-limit/tilt, mel warp, SpecAugment"
+                            + (f", at strength {ckpt['args']['augment_strength']}" if "args" in ckpt else ""),
         },
         "metrics": {"dev_unit_error_rate_greedy": {k: v for k, v in ckpt["metrics"].items() if k.startswith("uer")}},
     }
     (out / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return card
+
+
+def write_card_markdown(out: Path, card: dict) -> None:
+    t, a = card["training"], card["architecture"]
+    lines = [
+        f"# {card['name']} ({card['version']})", "",
+        f"Conformer-CTC acoustic model for ayat: raw 16 kHz mono samples in (`{card['input']}` [1, N]), "
+        f"CTC log-probabilities over {len(card['units'])} units out (`{card['output']}` [1, T, V]), one frame per "
+        f"{card['frame_shift_s'] * 1000:.0f} ms. The log-mel front-end is inside the graph.", "",
+        "| | |", "|---|---|",
+        f"| parameters | {card['params']:,} ({a['n_layers']} blocks, d={a['d_model']}, {a['n_heads']} heads, conv kernel {a['conv_kernel']}) |",
+        f"| file | `{card['file']}`, {card['size_bytes'] / 1e6:.1f} MB, weights {card['weights']} |",
+        f"| sha256 | `{card['sha256']}` |",
+        f"| units | {' '.join(card['units'][1:])} (+ blank); rules in `src/quran/units.json` |",
+        f"| training data | {t['data']}; reciters: {', '.join(t['reciters'] or [])}; {t['hours']} h |",
+        f"| training | {t['steps']} steps, {t['epochs']} full epochs, {t['train_time_s'] / 60:.0f} min |",
+        f"| augmentation | {t['augmentation']} |", "",
+        "## Metrics (dev set: reciters never trained on)", "",
+        "```json", json.dumps(card["metrics"], indent=2, ensure_ascii=False), "```", "",
+        "Unit error rate is greedy CTC decoding against the verse units (`uer_reciters`: 7 reserved",
+        "professional reciters; `uer_crowd`: crowd-sourced RetaSy clips; `uer_crowd_pro`: EveryAyah clips).",
+    ]
+    (out / "card.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def write_reference(model: CtcModel, wav_path: str, out_json: str) -> None:
@@ -138,6 +162,8 @@ def main(argv=None) -> int:
     p.add_argument("out", help="model folder to write")
     p.add_argument("--int8", action="store_true")
     p.add_argument("--name", default="ayat-ctc")
+    p.add_argument("--metrics", help="JSON file whose object is merged into the card's metrics (e.g. benchmark figures)")
+    p.add_argument("--training-note", help="extra text for the card's training data line")
     p.add_argument("--reference", nargs=2, metavar=("AUDIO", "JSON"), help="also write PyTorch's output on AUDIO")
     args = p.parse_args(argv)
     model, ckpt = load_model(args.checkpoint)
@@ -147,6 +173,12 @@ def main(argv=None) -> int:
     if args.int8:
         quantize_weights_int8(out / "model.onnx")
     card = write_card(out, model, ckpt, args.int8, args.name)
+    if args.metrics:
+        card["metrics"] |= json.loads(Path(args.metrics).read_text(encoding="utf-8"))
+    if args.training_note:
+        card["training"]["data"] += "; " + args.training_note
+    (out / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_card_markdown(out, card)
     if args.reference:
         write_reference(model, *args.reference)
     print(json.dumps({k: card[k] for k in ("name", "params", "size_bytes", "weights", "sha256")}))

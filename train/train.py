@@ -196,7 +196,7 @@ def main(argv=None) -> int:
             if state["best_uer"] is None or entry["uer"] < state["best_uer"]:
                 state["best_uer"] = entry["uer"]
                 entry["best"] = True
-        payload = {"model": model.state_dict(), "optimizer": opt.state_dict(), "state": state,
+        payload = {"model": model.state_dict(), "optimizer": opt.state_dict(), "state": state, "args": vars(args),
                    "config": cfg.to_dict(), "vocab": units.vocab(), "train_hours": round(hours, 2),
                    "train_reciters": sorted({r.get("reciter") or "?" for r in train.rows}), "metrics": entry}
         torch.save(payload, out / "last.tmp.pt")
