@@ -6,9 +6,11 @@ import { VOCAB } from '../quran/units.js';
 import { readModelCard, type ModelCard } from './card.js';
 import { ModelError } from './errors.js';
 import { sha256File } from './hash.js';
+import { firstLine, openCpuSession, type Ort } from './session.js';
+
+export { INTRA_OP_THREADS } from './session.js';
 
 /** Two cores are the target machine's budget; more threads only add contention. */
-export const INTRA_OP_THREADS = 2;
 
 /**
  * Inputs shorter than this are zero-padded: convolutional front-ends need a few
@@ -26,7 +28,7 @@ export class AcousticModel {
     /** Size of the ONNX file on disk. */
     readonly sizeBytes: number,
     private readonly session: InferenceSession,
-    private readonly ort: typeof import('onnxruntime-node'),
+    private readonly ort: Ort,
   ) {}
 
   /**
@@ -62,26 +64,7 @@ export class AcousticModel {
       );
     }
 
-    const ort = await import('onnxruntime-node');
-    let session: InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(modelPath, {
-        executionProviders: ['cpu'],
-        intraOpNumThreads: INTRA_OP_THREADS,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-        // Errors only: graph-optimiser notices would land on the CLI's stderr.
-        logSeverityLevel: 3,
-      });
-    } catch (err) {
-      throw new ModelError('load_failed', `ONNX Runtime cannot load ${modelPath}: ${firstLine(err)}`);
-    }
-    if (!session.inputNames.includes(card.input)) {
-      throw new ModelError('load_failed', `${modelPath} has no input "${card.input}" (it has: ${session.inputNames.join(', ')})`);
-    }
-    if (!session.outputNames.includes(card.output)) {
-      throw new ModelError('load_failed', `${modelPath} has no output "${card.output}" (it has: ${session.outputNames.join(', ')})`);
-    }
+    const { ort, session } = await openCpuSession(modelPath, card.input, card.output, (m) => new ModelError('load_failed', m));
     return new AcousticModel(dir, card, sizeBytes, session, ort);
   }
 
@@ -136,9 +119,4 @@ function asModelInput(samples: Float32Array, minLength: number): Float32Array {
   const copy = new Float32Array(Math.max(minLength, samples.length));
   copy.set(samples);
   return copy;
-}
-
-function firstLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n', 1)[0]!.trim();
 }

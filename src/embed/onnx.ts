@@ -1,31 +1,13 @@
 import type { InferenceSession } from 'onnxruntime-node';
-import { INTRA_OP_THREADS } from '../acoustic/model.js';
+import { firstLine, openCpuSession } from '../acoustic/session.js';
 import { EmbedModelError } from './errors.js';
 
-export type Ort = typeof import('onnxruntime-node');
+export type { Ort } from '../acoustic/session.js';
+export { firstLine };
 
 /** A CPU session with the acoustic model's settings, checked for its input and output names. */
-export async function openSession(path: string, input: string, output: string): Promise<{ ort: Ort; session: InferenceSession }> {
-  const ort = await import('onnxruntime-node');
-  let session: InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(path, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: INTRA_OP_THREADS,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      logSeverityLevel: 3,
-    });
-  } catch (err) {
-    throw new EmbedModelError('load_failed', `ONNX Runtime cannot load ${path}: ${firstLine(err)}`);
-  }
-  if (!session.inputNames.includes(input)) {
-    throw new EmbedModelError('load_failed', `${path} has no input "${input}" (it has: ${session.inputNames.join(', ')})`);
-  }
-  if (!session.outputNames.includes(output)) {
-    throw new EmbedModelError('load_failed', `${path} has no output "${output}" (it has: ${session.outputNames.join(', ')})`);
-  }
-  return { ort, session };
+export function openSession(path: string, input: string, output: string): ReturnType<typeof openCpuSession> {
+  return openCpuSession(path, input, output, (m) => new EmbedModelError('load_failed', m));
 }
 
 /** Runs a one-input session and returns its output as a float32 vector [1, D]. */
@@ -40,9 +22,4 @@ export async function runVector(session: InferenceSession, feeds: InferenceSessi
     throw new EmbedModelError('inference_failed', `${what}: output "${output}" is not float32 [1, D]`);
   }
   return out.data as Float32Array;
-}
-
-export function firstLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n', 1)[0]!.trim();
 }

@@ -6,11 +6,11 @@ import { VerseMatcher } from '../../src/match/matcher.js';
 import { validateCalibration, type Calibration } from '../../src/match/confidence.js';
 import { createRequire } from 'node:module';
 
-const SYNTHETIC_CALIBRATION: unknown = createRequire(import.meta.url)('./synthetic-calibration.json');
 import { BASMALA_TEXT, ISTIADHA_TEXT } from '../../src/match/target.js';
 import type { MatchResult } from '../../src/match/types.js';
 import { blankPosteriors, concatUnits, corruptUnits, noisePosteriors, rng, synthPosteriors } from '../decode/synth.js';
 
+const SYNTHETIC_CALIBRATION: unknown = createRequire(import.meta.url)('./synthetic-calibration.json');
 const quran = loadQuran();
 const t0 = performance.now();
 // Synthetic posteriors get a calibration set by hand for them; the shipped one is fitted on real clips.

@@ -1,0 +1,45 @@
+import type { InferenceSession } from 'onnxruntime-node';
+
+export type Ort = typeof import('onnxruntime-node');
+
+/** ONNX Runtime threads per session: the machines ayat targets have 2 cores. */
+export const INTRA_OP_THREADS = 2;
+
+/**
+ * A CPU session checked for the input and output names its card promises. Every ONNX model
+ * ayat loads (acoustic, CLAP towers, bridge) opens through here; `fail` builds the caller's
+ * own error type from a one-line message.
+ */
+export async function openCpuSession(
+  path: string,
+  input: string,
+  output: string,
+  fail: (message: string) => Error,
+): Promise<{ ort: Ort; session: InferenceSession }> {
+  const ort = await import('onnxruntime-node');
+  let session: InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(path, {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: INTRA_OP_THREADS,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      // Errors only: graph-optimiser notices would land on the CLI's stderr.
+      logSeverityLevel: 3,
+    });
+  } catch (err) {
+    throw fail(`ONNX Runtime cannot load ${path}: ${firstLine(err)}`);
+  }
+  if (!session.inputNames.includes(input)) {
+    throw fail(`${path} has no input "${input}" (it has: ${session.inputNames.join(', ')})`);
+  }
+  if (!session.outputNames.includes(output)) {
+    throw fail(`${path} has no output "${output}" (it has: ${session.outputNames.join(', ')})`);
+  }
+  return { ort, session };
+}
+
+export function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n', 1)[0]!.trim();
+}
