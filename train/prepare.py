@@ -3,6 +3,8 @@
 
   /usr/bin/python3 train/prepare.py train ../shared/data/train/manifest.jsonl .cache/train
   /usr/bin/python3 train/prepare.py everyayah /path/to/reciter-folder .cache/reciter
+  /usr/bin/python3 train/prepare.py everyayah /path/to/ahmed-allhdan .cache/more-allhdan \
+      --exclude ../shared/data/train/manifest.jsonl --sample 1800 --max-seconds 40
   /usr/bin/python3 train/prepare.py dev ../shared/data/dev/manifest.json .cache/dev
 Training sets are checked: a reserved evaluation reciter or a dev clip stops the run.
 """
@@ -23,6 +25,10 @@ def main(argv=None) -> int:
     p.add_argument("source", help="manifest.jsonl (train), a reciter folder (everyayah), manifest.json (dev)")
     p.add_argument("out", help="cache folder to write")
     p.add_argument("--limit", type=int, help="only the first N clips (smoke tests)")
+    p.add_argument("--exclude", help="a train manifest.jsonl: skip the (reciter, ayah) clips it already has")
+    p.add_argument("--sample", type=int, help="a random N of the clips (seeded by --seed)")
+    p.add_argument("--seed", type=int, default=20261121)
+    p.add_argument("--max-seconds", type=float, help="drop clips longer than this once decoded")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     args = p.parse_args(argv)
     if args.kind == "train":
@@ -31,6 +37,10 @@ def main(argv=None) -> int:
         clips = data.read_everyayah_folder(args.source)
     else:
         clips = data.read_benchmark_manifest(args.source)
+    if args.exclude:
+        clips = data.exclude_known(clips, data.read_train_manifest(args.exclude))
+    if args.sample:
+        clips = data.sample_clips(clips, args.sample, args.seed)
     if args.limit:
         clips = clips[: args.limit]
     try:
@@ -40,7 +50,7 @@ def main(argv=None) -> int:
         print(f"prepare: refused: {e}", file=sys.stderr)
         return 2
     try:
-        out = data.build_cache(clips, args.out, workers=args.workers)
+        out = data.build_cache(clips, args.out, workers=args.workers, max_seconds=args.max_seconds)
     except (OSError, RuntimeError, ValueError) as e:
         print(f"prepare: {e}", file=sys.stderr)
         return 1

@@ -7,6 +7,7 @@ Epochs read the cache, never the audio files.
 from __future__ import annotations
 
 import json
+import random
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, asdict, field
@@ -86,6 +87,20 @@ def read_everyayah_folder(folder: str | Path) -> list[Clip]:
     return clips
 
 
+def exclude_known(clips: list[Clip], known: list[Clip]) -> list[Clip]:
+    """Clips whose (reciter, verses) are not already in `known`: adds new ayat of a reciter, not repeats."""
+    seen = {(c.reciter, tuple(c.verses)) for c in known}
+    return [c for c in clips if (c.reciter, tuple(c.verses)) not in seen]
+
+
+def sample_clips(clips: list[Clip], n: int, seed: int) -> list[Clip]:
+    """A reproducible random n of the clips, kept in their original order."""
+    if n >= len(clips):
+        return clips
+    chosen = set(random.Random(seed).sample(range(len(clips)), n))
+    return [c for i, c in enumerate(clips) if i in chosen]
+
+
 def read_benchmark_manifest(path: str | Path) -> list[Clip]:
     """The offline-tarteel benchmark format (../shared/data/dev/manifest.json): evaluation only."""
     path = Path(path)
@@ -99,8 +114,9 @@ def _decode_one(path: str) -> np.ndarray:
     return audio.decode(path)
 
 
-def build_cache(clips: list[Clip], out_dir: str | Path, workers: int = 2) -> Path:
-    """Decodes every clip once and writes the cache folder. Rerunnable: an existing complete cache is kept."""
+def build_cache(clips: list[Clip], out_dir: str | Path, workers: int = 2, max_seconds: float | None = None) -> Path:
+    """Decodes every clip once and writes the cache folder. Rerunnable: an existing complete cache is kept.
+    max_seconds drops clips longer than that (one very long ayah makes a whole batch of padding)."""
     out = Path(out_dir)
     if (out / "index.jsonl").exists() and (out / "audio.npy").exists():
         return out
@@ -109,6 +125,9 @@ def build_cache(clips: list[Clip], out_dir: str | Path, workers: int = 2) -> Pat
         c.targets = [t for s, a in c.verses for t in units.verse_ids(s, a)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         decoded = list(pool.map(_decode_one, [c.path for c in clips], chunksize=16))
+    if max_seconds:
+        kept = [(c, x) for c, x in zip(clips, decoded) if len(x) <= max_seconds * audio.SAMPLE_RATE]
+        clips, decoded = [c for c, _ in kept], [x for _, x in kept]
     lengths = [len(x) for x in decoded]
     np.save(out / "audio.tmp.npy", np.concatenate(decoded) if decoded else np.zeros(0, np.int16))
     offset = 0
