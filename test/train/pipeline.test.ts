@@ -52,6 +52,23 @@ test('prepare -> a short training run: the CTC loss falls past the blank plateau
   assert.ok(last < 1.0 && last < first * 0.3, `loss did not fall enough: ${first} -> ${last}`);
 });
 
+test('prepare --exclude/--sample adds only ayat a train manifest lacks, a reproducible random few', () => {
+  const manifest = path.join(dir, 'known.jsonl');
+  const known = [[112, 1], [113, 2]].map(([s, a]) =>
+    JSON.stringify({ file: `train/espeak-ar/${s}.opus`, reciter: 'espeak-ar', surah: s, ayah: a, duration_s: 2 }));
+  writeFileSync(manifest, known.join('\n') + '\n');
+  const ids = (cache: string): string[] =>
+    readFileSync(path.join(dir, cache, 'index.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+  for (const cache of ['more-1', 'more-2']) {
+    mustRunPython(['train/prepare.py', 'everyayah', path.join(dir, 'audio', 'espeak-ar'), path.join(dir, cache),
+      '--exclude', manifest, '--sample', '3', '--seed', '7', '--workers', '1']);
+  }
+  const chosen = ids('more-1');
+  assert.equal(chosen.length, 3);
+  assert.ok(!chosen.includes('espeak-ar/112001') && !chosen.includes('espeak-ar/113002'), chosen.join(' '));
+  assert.deepEqual(ids('more-2'), chosen);
+});
+
 test('the exported ONNX model runs in onnxruntime-node and matches PyTorch on the same audio', async () => {
   // 16 kHz 16-bit PCM: PyTorch and the TypeScript decoder then read bit-identical samples
   const clip = path.join(dir, 'clip16k.wav');
