@@ -54,7 +54,8 @@ def main(argv=None) -> int:
     except (OSError, RuntimeError, ValueError) as e:
         print(f"prepare: {e}", file=sys.stderr)
         return 1
-    print(f"prepare: {len(clips)} clips -> {out}")
+    kept = sum(1 for line in (out / "index.jsonl").open(encoding="utf-8") if line.strip())
+    print(f"prepare: {kept} clips -> {out}")
     return 0
 
 

@@ -1,0 +1,119 @@
+/**
+ * Tunes the verse matcher on a benchmark manifest: every clip is decoded and run through the
+ * acoustic model once, then each matcher setting of a grid re-matches the cached posteriors.
+ *   node dist/bench/tuneMatcher.js --manifest ../shared/data/dev/manifest.json [--grid grid.json] [--out report.json]
+ * A grid file is a JSON object { "name": { ...Partial<MatcherOptions> }, ... }; nested option
+ * groups (align, retrieval) are merged into the defaults. Settings are ranked by top-1 over
+ * all clips: the confidence calibration is fitted afterwards for the chosen setting.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultAudioStage } from '../src/engine/createIdentifier.js';
+import { Identifier } from '../src/engine/identify.js';
+import { loadModel } from '../src/engine/loadModel.js';
+import type { AcousticStage, AudioStage, DecodedAudio } from '../src/engine/ports.js';
+import { DEFAULT_MATCHER_OPTIONS, VerseMatcher, type MatcherOptions } from '../src/match/matcher.js';
+import type { Posteriors } from '../src/match/types.js';
+import { loadQuran } from '../src/quran/corpus.js';
+import { summarise, summariseBy } from './aggregate.js';
+import { applyFilters, loadManifest, parseFilter } from './manifest.js';
+import { toSampleRecord } from './record.js';
+import type { AccuracySummary } from './report.js';
+
+type Setting = Partial<Omit<MatcherOptions, 'align' | 'retrieval'>> & {
+  align?: Partial<MatcherOptions['align']>;
+  retrieval?: Partial<MatcherOptions['retrieval']>;
+};
+
+/** Each knob moved alone from the defaults, both ways. */
+const DEFAULT_GRID: Record<string, Setting> = {
+  default: {},
+  'boundary 3': { boundaryPenalty: 3 },
+  'boundary 10': { boundaryPenalty: 10 },
+  'garbage 1': { align: { garbagePenalty: 1 } },
+  'garbage 3': { align: { garbagePenalty: 3 } },
+  'floor 3': { align: { floorPenalty: 3 } },
+  'floor 8': { align: { floorPenalty: 8 } },
+  'topK 60': { retrieval: { topK: 60 } },
+  'margin 0.3': { retrieval: { marginShare: 0.3 } },
+};
+
+function resolveSetting(s: Setting): MatcherOptions {
+  const d = DEFAULT_MATCHER_OPTIONS;
+  return { ...d, ...s, align: { ...d.align, ...s.align }, retrieval: { ...d.retrieval, ...s.retrieval } };
+}
+
+/** A cheap fingerprint of a chunk: its length, offset and a sparse sample of its values. */
+function chunkKey(samples: Float32Array, offsetS: number): string {
+  let h = 2166136261;
+  for (let i = 0; i < samples.length; i += 97) h = Math.imul(h ^ Math.round(samples[i]! * 32768), 16777619);
+  return `${samples.length}:${offsetS.toFixed(3)}:${h >>> 0}`;
+}
+
+function cachingAudio(inner: AudioStage): AudioStage {
+  const decoded = new Map<string, Promise<DecodedAudio>>();
+  return {
+    ...inner,
+    decode: (path, options) => {
+      let p = decoded.get(path);
+      if (!p) decoded.set(path, (p = inner.decode(path, options)));
+      return p;
+    },
+  };
+}
+
+function cachingAcoustic(inner: AcousticStage): AcousticStage {
+  const cache = new Map<string, Posteriors>();
+  return {
+    async posteriors(samples, offsetS) {
+      const key = chunkKey(samples, offsetS);
+      let post = cache.get(key);
+      if (!post) cache.set(key, (post = await inner.posteriors(samples, offsetS)));
+      return post;
+    },
+  };
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}`.padStart(5);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      manifest: { type: 'string' },
+      model: { type: 'string' },
+      grid: { type: 'string' },
+      filter: { type: 'string', multiple: true },
+      out: { type: 'string' },
+    },
+  });
+  if (!values.manifest) throw new Error('tuneMatcher needs --manifest <manifest.json>');
+  const grid: Record<string, Setting> = values.grid ? (JSON.parse(await readFile(values.grid, 'utf8')) as Record<string, Setting>) : DEFAULT_GRID;
+  const samples = applyFilters(await loadManifest(resolve(values.manifest)), (values.filter ?? []).map(parseFilter));
+  const audio = cachingAudio(defaultAudioStage);
+  const acoustic = cachingAcoustic(await loadModel(values.model));
+  const verses = loadQuran().verses;
+
+  const rows: { name: string; setting: Setting; all: AccuracySummary; bySource: Record<string, AccuracySummary> }[] = [];
+  for (const [name, setting] of Object.entries(grid)) {
+    const matcher = new VerseMatcher(verses, resolveSetting(setting));
+    const identifier = new Identifier(
+      { audio, acoustic: async () => acoustic, matcher: async () => ({ matchPosteriors: (p, o) => matcher.match(p, o) }) },
+      { maxCandidates: 10 },
+    );
+    const records = [];
+    for (const sample of samples) records.push(toSampleRecord(sample, await identifier.identifyFile(sample.path, sample.file)));
+    const row = { name, setting, all: summarise(records), bySource: summariseBy(records, (r) => r.source) };
+    rows.push(row);
+    const src = Object.entries(row.bySource).map(([k, v]) => `${k} ${pct(v.top1_rate)}`).join('  ');
+    process.stderr.write(`${name.padEnd(24)} top-1 ${pct(row.all.top1_rate)}  top-5 ${pct(row.all.top5_hit_rate)}  seq ${pct(row.all.sequence_accuracy)}  | ${src}\n`);
+  }
+  rows.sort((a, b) => b.all.top1_rate - a.all.top1_rate);
+  process.stdout.write(`best: ${rows[0]!.name} ${JSON.stringify(rows[0]!.setting)}\n`);
+  if (values.out) await writeFile(values.out, JSON.stringify({ manifest: values.manifest, clips: samples.length, rows }, null, 2) + '\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`tuneMatcher: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
