@@ -11,13 +11,21 @@ Starts the web app and HTTP API: identify uploads or microphone recordings,
 index folders of recordings into a searchable library, search it by verse
 reference, surah name, or Arabic or English words. Open the printed URL.
 
+Modes: full always (the default); clap, lightweight and hybrid too when their
+trained models are installed (a folder with a card.json, found at start-up).
+GET /modes lists them; POST /identify takes mode=<mode>.
+
 Options:
   --port N        port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDR     address to listen on (default 127.0.0.1, this machine only)
   --data DIR      library database and uploads (default $${DATA_ENV_VAR}, else
                   ~/.local/share/ayat)
   --model DIR     acoustic model folder or bundled model name (default models/ayat-ctc,
-                  or $AYAT_MODEL)
+                  or $AYAT_MODEL); full and hybrid modes
+  --clap-model DIR          QuranCLAP model folder (default models/ayat-clap, or
+                            $AYAT_CLAP_MODEL); clap and hybrid modes
+  --lightweight-model DIR   bridge model folder (default models/ayat-bridge, or
+                            $AYAT_LIGHTWEIGHT_MODEL); lightweight mode
   --allow DIR     let the library add folders only inside DIR (repeatable;
                   default: any folder this user can read)
   -h, --help      show this help
@@ -51,6 +59,8 @@ export async function serveCommand(argv: readonly string[], io: CliIO): Promise<
       host: { type: 'string' },
       data: { type: 'string' },
       model: { type: 'string' },
+      'clap-model': { type: 'string' },
+      'lightweight-model': { type: 'string' },
       allow: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -70,11 +80,13 @@ export async function serveCommand(argv: readonly string[], io: CliIO): Promise<
     host: values.host,
     dataDir,
     model: values.model,
+    clapModel: values['clap-model'],
+    lightweightModel: values['lightweight-model'],
     allowedFolders: values.allow,
     logError: (err) => io.err(`ayat serve: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`),
   });
   io.out(`ayat: serving on ${server.url}\n`);
-  io.err(`ayat serve: library ${join(dataDir, 'library.sqlite')}; loading the model…\n`);
+  io.err(`ayat serve: library ${join(dataDir, 'library.sqlite')}; modes ${server.modes.map((m) => m.id).join(', ')}; loading the model…\n`);
   void server.modelReady.then((status) =>
     io.err(
       status.state === 'ready'

@@ -8,14 +8,15 @@ export const MAIN_HELP = `ayat — identify which Quran verse(s) a recording rec
 Usage:
   ayat identify <files...> [--top N] [--json] [--mode full|clap|lightweight|hybrid]
   ayat bench --manifest <manifest.json> [options]
-  ayat serve [--port N] [--data DIR] [--model DIR]
+  ayat serve [--port N] [--data DIR] [--model DIR] [--clap-model DIR] [--lightweight-model DIR]
   ayat --help | ayat <command> --help
   ayat --version
 
 Commands:
   identify   name the verse or run of verses recited in each audio file
   bench      score the engine on a benchmark manifest (offline-tarteel format)
-  serve      web app and HTTP API: identify uploads, index and search a library
+  serve      web app and HTTP API: identify uploads (every installed mode), index
+             and search a library
 
 Modes (--mode):
   full         acoustic model + matching over the whole Quran (default)

@@ -6,4 +6,4 @@ export type { AcousticStage, AudioStage, ChunkRecogniser, DecodedAudio, MatchSta
 export { errorResult, oneLineMessage, type CandidateJson, type IdentifyResult, type IdentifyStatus, type VerseJson } from './result.js';
 export type { StageTimings } from './timing.js';
 export { DEFAULT_HYBRID, HybridRecogniser, type HybridOptions } from './hybrid.js';
-export { loadModeModels, MODE_MODELS, MODES, modeIdentifier, modelInfos, modeRecogniser, ModeUnavailableError, type Mode, type ModeModels, type ModelInfo } from './modes.js';
+export { lazyModeIdentifier, loadModeModels, MODE_MODELS, MODES, modeIdentifier, modeInstalled, modelInfos, modelLocation, modeRecogniser, ModeUnavailableError, type Mode, type ModeModelOptions, type ModeModels, type ModelInfo, type ModelRole } from './modes.js';

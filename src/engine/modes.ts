@@ -1,5 +1,10 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CARD_FILE } from '../acoustic/card.js';
 import type { AcousticModel } from '../acoustic/model.js';
 import { ModelError } from '../acoustic/errors.js';
+import { resolveModel, type ModelLocation } from '../acoustic/registry.js';
+import { EMBED_CARD_FILE } from '../embed/card.js';
 import { EmbedModelError } from '../embed/errors.js';
 import { BridgeModel, ClapModel } from '../embed/models.js';
 import { EMBED_DEFAULTS, resolveEmbedModel, type EmbedKind } from '../embed/registry.js';
@@ -21,8 +26,11 @@ import type { ChunkRecogniser } from './ports.js';
 export const MODES = ['full', 'clap', 'lightweight', 'hybrid'] as const;
 export type Mode = (typeof MODES)[number];
 
+/** The kinds of model a mode can need. */
+export type ModelRole = 'acoustic' | EmbedKind;
+
 /** The models each mode loads. */
-export const MODE_MODELS: Record<Mode, readonly ('acoustic' | EmbedKind)[]> = {
+export const MODE_MODELS: Record<Mode, readonly ModelRole[]> = {
   full: ['acoustic'],
   clap: ['clap'],
   lightweight: ['lightweight'],
@@ -51,12 +59,36 @@ export interface ModeModels {
 
 /** Name, version and size of a loaded model, for reports. */
 export interface ModelInfo {
-  readonly role: 'acoustic' | EmbedKind;
+  readonly role: ModelRole;
   readonly name: string;
   readonly version: string;
   readonly dir: string;
   readonly sha256: string;
   readonly sizeBytes: number;
+}
+
+/** Where a model is looked for: its option, else its environment variable, else models/<default>. */
+export function modelLocation(role: ModelRole, options: ModeModelOptions = {}, env: NodeJS.ProcessEnv = process.env): ModelLocation {
+  switch (role) {
+    case 'acoustic':
+      return resolveModel(options.model, env);
+    case 'clap':
+      return resolveEmbedModel(role, options.clapModel, env);
+    case 'lightweight':
+      return resolveEmbedModel(role, options.lightweightModel, env);
+  }
+}
+
+/**
+ * Whether every model the mode needs is installed, judged cheaply (its folder holds a card)
+ * without loading anything; loading still validates the folder.
+ */
+export function modeInstalled(mode: Mode, options: ModeModelOptions = {}, env: NodeJS.ProcessEnv = process.env): boolean {
+  return MODE_MODELS[mode].every((role) => {
+    if (role === 'acoustic' && options.acousticModel) return true;
+    const card = role === 'acoustic' ? CARD_FILE : EMBED_CARD_FILE;
+    return existsSync(join(modelLocation(role, options, env).dir, card));
+  });
 }
 
 /** Loads every model the mode needs, now; a missing one is a ModeUnavailableError naming the mode. */
@@ -73,8 +105,7 @@ export async function loadModeModels(mode: Mode, options: ModeModelOptions = {})
         throw err;
       }
     } else {
-      const spec = role === 'clap' ? options.clapModel : options.lightweightModel;
-      const location = resolveEmbedModel(role, spec);
+      const location = modelLocation(role, options);
       try {
         if (role === 'clap') out.clap = await ClapModel.load(location.dir);
         else out.lightweight = await BridgeModel.load(location.dir);
@@ -131,4 +162,23 @@ export function modeRecogniser(mode: Mode, models: ModeModels, hybrid: Partial<H
 export function modeIdentifier(mode: Mode, models: ModeModels, options: Partial<IdentifyOptions> = {}, hybrid: Partial<HybridOptions> = {}): Identifier {
   const recogniser = modeRecogniser(mode, models, hybrid);
   return new Identifier({ audio: defaultAudioStage, recogniser: async () => recogniser }, options);
+}
+
+/**
+ * An Identifier running `mode` whose models load when the first recording with speech needs
+ * them, once; a failed load (e.g. a missing model) is retried on the next recording.
+ */
+export function lazyModeIdentifier(mode: Mode, models: ModeModelOptions = {}, options: Partial<IdentifyOptions> = {}, hybrid: Partial<HybridOptions> = {}): Identifier {
+  let pending: Promise<ChunkRecogniser> | undefined;
+  const recogniser = (): Promise<ChunkRecogniser> => {
+    if (!pending) {
+      const loading = loadModeModels(mode, models).then((loaded) => modeRecogniser(mode, loaded, hybrid));
+      loading.catch(() => {
+        if (pending === loading) pending = undefined;
+      });
+      pending = loading;
+    }
+    return pending;
+  };
+  return new Identifier({ audio: defaultAudioStage, recogniser }, options);
 }

@@ -1,4 +1,5 @@
 import type { Identification } from '../engine/identify.js';
+import type { Mode } from '../engine/modes.js';
 import type { JobRunner } from '../search/jobRunner.js';
 import type { Library } from '../search/library.js';
 import type { LibraryStore } from '../search/store.js';
@@ -16,7 +17,8 @@ export type ModelStatus = { readonly state: 'loading' } | { readonly state: 'rea
 
 /** Everything the routes share. */
 export interface ServerContext {
-  readonly identifier: SampleIdentifier;
+  /** The identifier of an available mode (see `modes`). */
+  readonly identifierFor: (mode: Mode) => SampleIdentifier;
   readonly identifyQueue: WorkQueue;
   readonly library: Library;
   readonly store: LibraryStore;

@@ -1,5 +1,7 @@
 import { ModelError } from '../acoustic/errors.js';
 import { AudioError } from '../audio/errors.js';
+import { EmbedModelError } from '../embed/errors.js';
+import { ModeUnavailableError } from '../engine/modes.js';
 import { oneLineMessage } from '../engine/result.js';
 import { JobLimitError } from '../search/jobRunner.js';
 import { LibraryError } from '../search/library.js';
@@ -73,7 +75,8 @@ export function toErrorBody(err: unknown): { body: ErrorBody; internal: boolean 
     const [status, code] = AUDIO_STATUS[err.code];
     return make(status, code, err.message, status >= 500);
   }
-  if (err instanceof ModelError) {
+  if (err instanceof ModeUnavailableError) return make(503, 'model_unavailable', err.message);
+  if (err instanceof ModelError || err instanceof EmbedModelError) {
     return err.code === 'not_found'
       ? make(503, 'model_unavailable', err.message)
       : make(500, 'model_failed', err.message, true);

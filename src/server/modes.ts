@@ -1,4 +1,4 @@
-import type { Mode } from '../engine/modes.js';
+import { MODES, modeInstalled, type Mode, type ModeModelOptions } from '../engine/modes.js';
 import { HttpError } from './errors.js';
 
 export interface ModeInfo {
@@ -14,12 +14,13 @@ const DESCRIPTIONS: Record<Mode, Omit<ModeInfo, 'id'>> = {
   clap: { label: 'CLAP', description: 'audio-text embedding retrieval' },
 };
 
-/** The server's identifier runs full mode; the other modes run from the CLI (ayat identify --mode). */
-const SERVED_MODES: readonly Mode[] = ['full'];
-
-/** The modes this server can run now; the UI offers only these. */
-export function availableModes(): ModeInfo[] {
-  return SERVED_MODES.map((id) => ({ id, ...DESCRIPTIONS[id] }));
+/**
+ * The modes this server offers; the UI offers only these. Full always, first (the default:
+ * without its model it answers 503 model_unavailable); each other mode when the folders of
+ * the models it needs hold a card (checked once, at start-up; nothing is loaded).
+ */
+export function availableModes(models: ModeModelOptions = {}, env: NodeJS.ProcessEnv = process.env): ModeInfo[] {
+  return MODES.filter((id) => id === 'full' || modeInstalled(id, models, env)).map((id) => ({ id, ...DESCRIPTIONS[id] }));
 }
 
 export function parseModeParam(value: unknown, modes: readonly ModeInfo[]): Mode {

@@ -7,6 +7,7 @@ import { createIdentifier } from '../engine/createIdentifier.js';
 import { loadDefaultMatcher } from '../engine/defaultMatcher.js';
 import type { Identifier } from '../engine/identify.js';
 import { loadModel } from '../engine/loadModel.js';
+import type { ModeModelOptions } from '../engine/modes.js';
 import { oneLineMessage } from '../engine/result.js';
 import { JobRunner } from '../search/jobRunner.js';
 import { Library } from '../search/library.js';
@@ -16,7 +17,8 @@ import type { LibraryStore } from '../search/store.js';
 import { buildApp } from './app.js';
 import type { ModelStatus, ServerContext } from './context.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './limits.js';
-import { availableModes } from './modes.js';
+import { modeIdentifiers } from './modeIdentifiers.js';
+import { availableModes, type ModeInfo } from './modes.js';
 import { MAX_TOP } from './routes/identify.js';
 import { WorkQueue } from './workQueue.js';
 
@@ -28,6 +30,10 @@ export interface ServeOptions {
   readonly dataDir?: string;
   /** Model folder or name, as for `ayat identify --model`. */
   readonly model?: string;
+  /** QuranCLAP model folder, as for `ayat identify --clap-model` (clap and hybrid modes). */
+  readonly clapModel?: string;
+  /** Bridge model folder, as for `ayat identify --lightweight-model` (lightweight mode). */
+  readonly lightweightModel?: string;
   readonly limits?: Partial<ServerLimits>;
   /** Folders that POST /library may add (and their subfolders); default any. */
   readonly allowedFolders?: readonly string[];
@@ -43,6 +49,8 @@ export interface RunningServer {
   readonly store: LibraryStore;
   readonly library: Library;
   readonly jobs: JobRunner;
+  /** The modes POST /identify runs (GET /modes), the default first. */
+  readonly modes: readonly ModeInfo[];
   /** Resolves when the model has loaded (or failed to): tests wait on it. */
   readonly modelReady: Promise<ModelStatus>;
   /** Stops taking requests, lets running index items finish, closes the database. */
@@ -100,15 +108,16 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     });
     const uploadsRoot = store.addRoot(realpathSync(uploadsDir));
     const model = watchModel(options.model);
+    const modeModels: ModeModelOptions = { model: options.model, clapModel: options.clapModel, lightweightModel: options.lightweightModel };
     const ctx: ServerContext = {
-      identifier,
+      identifierFor: modeIdentifiers(identifier, modeModels, MAX_TOP),
       identifyQueue: new WorkQueue(limits.maxConcurrentIdentify, limits.maxQueuedIdentify),
       library,
       store,
       jobs,
       limits,
       uploads: { dir: uploadsRoot.path, root: uploadsRoot },
-      modes: availableModes(),
+      modes: availableModes(modeModels),
       modelStatus: model.status,
       version: packageVersion(),
     };
@@ -131,6 +140,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       store,
       library,
       jobs,
+      modes: ctx.modes,
       modelReady: model.ready,
       close: async () => {
         await app.close();

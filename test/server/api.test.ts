@@ -13,8 +13,13 @@ const webRoot = join(packageRoot(), 'web', 'dist');
 let t: TestServer;
 
 before(async () => {
+  // No QuranCLAP or bridge model, wherever the environment points: only full mode is served.
+  const noModels = join(work, 'no-models');
+  mkdirSync(noModels);
   t = await startTestServer({
     webRoot,
+    clapModel: noModels,
+    lightweightModel: noModels,
     limits: { maxUploadBytes: 400_000, maxIdentifyDurationS: 5, maxLibraryFileBytes: 400_000 },
   });
 });
@@ -91,7 +96,10 @@ describe('HTTP API without the model', () => {
 
   it('POST /identify checks mode and top', async () => {
     const wav = readFileSync(silenceWav(work, 'short', 1));
-    await expectError('/identify?mode=clap', { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: wav }, 400, 'bad_mode');
+    for (const mode of ['clap', 'lightweight', 'hybrid']) {
+      const msg = await expectError(`/identify?mode=${mode}`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: wav }, 400, 'bad_mode');
+      assert.match(msg, /available: full$/);
+    }
     await expectError('/identify?mode=nonsense', { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: wav }, 400, 'bad_mode');
     await expectError('/identify?top=0', { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: wav }, 400, 'bad_parameter');
     await expectError('/identify?top=abc', { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: wav }, 400, 'bad_parameter');

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AudioError } from '../../src/audio/errors.js';
 import { ModelError } from '../../src/acoustic/errors.js';
+import { EmbedModelError } from '../../src/embed/errors.js';
+import { ModeUnavailableError } from '../../src/engine/modes.js';
 import { QueryError } from '../../src/search/queryParser.js';
 import { HttpError, toErrorBody } from '../../src/server/errors.js';
 import { isAcceptedAudioType } from '../../src/server/mediaTypes.js';
@@ -32,6 +34,14 @@ describe('error mapping', () => {
     assert.equal(toErrorBody(new AudioError('unreadable', 'bad')).body.status, 422);
     assert.equal(toErrorBody(new ModelError('not_found', 'no model')).body.status, 503);
     assert.equal(toErrorBody(new QueryError('no verse')).body.code, 'bad_query');
+    assert.deepEqual(toErrorBody(new ModeUnavailableError('mode hybrid needs the acoustic model')).body, {
+      error: 'mode hybrid needs the acoustic model',
+      code: 'model_unavailable',
+      status: 503,
+    });
+    assert.equal(toErrorBody(new EmbedModelError('not_found', 'no card')).body.code, 'model_unavailable');
+    const corrupt = toErrorBody(new EmbedModelError('hash_mismatch', 'verses.bin does not match card.json'));
+    assert.deepEqual([corrupt.body.status, corrupt.body.code, corrupt.internal], [500, 'model_failed', true]);
   });
 
   it('hides unknown errors behind "internal error"', () => {

@@ -1,30 +1,40 @@
 /** The web UI in Chromium, on what works without the model: layout, labels, modes, search, errors. */
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { writeTinyModel } from '../acoustic/tinyModel.js';
+import { speechLike, writeWav } from '../cli/wav.js';
+import { writeTinyBridge, writeTinyClap } from '../embed/tinyEmbedModels.js';
 import { removeDir, startTestServer, type TestServer } from '../server/harness.js';
 import { artifactPath, launchChromium, webRoot } from './browser.js';
 
 let t: TestServer;
 let browser: Browser;
 const external: string[] = [];
+const work = mkdtempSync(join(tmpdir(), 'ayat-ui-test-'));
 
 before(async () => {
-  t = await startTestServer({ webRoot: webRoot() });
+  // No QuranCLAP or bridge model, wherever the environment points: the server offers only Full.
+  mkdirSync(join(work, 'no-models'));
+  t = await startTestServer({ webRoot: webRoot(), clapModel: join(work, 'no-models'), lightweightModel: join(work, 'no-models') });
   browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
   await t?.close();
   if (t) removeDir(t.dataDir);
+  removeDir(work);
 });
 
-async function open(viewport = { width: 1100, height: 900 }): Promise<Page> {
+async function open(viewport = { width: 1100, height: 900 }, server: TestServer = t): Promise<Page> {
   const page = await browser.newPage({ viewport });
   page.on('request', (r) => {
-    if (!r.url().startsWith(t.server.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) external.push(r.url());
+    if (!r.url().startsWith(server.server.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) external.push(r.url());
   });
-  await page.goto(t.server.url);
+  await page.goto(server.server.url);
   return page;
 }
 
@@ -33,6 +43,7 @@ describe('web UI (no model needed)', () => {
     const page = await open();
     await page.waitForFunction(() => (document.querySelector('#mode') as HTMLSelectElement | null)?.options.length === 1);
     assert.deepEqual(await page.$$eval('#mode option', (os) => os.map((o) => (o as HTMLOptionElement).value)), ['full']);
+    assert.equal(await page.isDisabled('#mode'), true, 'nothing to choose');
     const unlabeled = await page.$$eval('input, select, button, audio', (nodes) =>
       nodes
         .filter((n) => {
@@ -46,6 +57,35 @@ describe('web UI (no model needed)', () => {
     assert.equal(await page.getAttribute('#tab-identify', 'aria-selected'), 'true');
     await page.close();
     assert.deepEqual(external, []);
+  });
+
+  it('offers every installed mode by its label, and identifies in the one chosen', async () => {
+    writeTinyModel(join(work, 'ctc'));
+    writeTinyClap(join(work, 'clap'));
+    writeTinyBridge(join(work, 'bridge'), { threshold: -1 });
+    writeWav(join(work, 'tone.wav'), speechLike(3));
+    const all = await startTestServer({ webRoot: webRoot(), model: join(work, 'ctc'), clapModel: join(work, 'clap'), lightweightModel: join(work, 'bridge') });
+    try {
+      const page = await open(undefined, all);
+      await page.waitForFunction(() => (document.querySelector('#mode') as HTMLSelectElement | null)?.options.length === 4);
+      const options = await page.$$eval('#mode option', (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+      assert.deepEqual(options, [['full', 'Full'], ['clap', 'CLAP'], ['lightweight', 'Lightweight'], ['hybrid', 'Hybrid']]);
+      assert.equal(await page.inputValue('#mode'), 'full', 'the default is chosen');
+      assert.equal(await page.isEnabled('#mode'), true);
+      assert.equal(await page.$eval('#mode', (s) => (s as HTMLSelectElement).labels?.[0]?.textContent?.trim().startsWith('Mode')), true);
+      await page.selectOption('#mode', 'lightweight');
+      const answered = page.waitForResponse((r) => r.url().endsWith('/identify') && r.request().method() === 'POST');
+      await page.setInputFiles('#audio-file', join(work, 'tone.wav'));
+      const response = await answered;
+      assert.equal(((await response.json()) as { mode: string }).mode, 'lightweight', 'the server ran the chosen mode');
+      // The tiny bridge is calibrated to always answer: a verse is shown.
+      await page.waitForSelector('#identify-result article.result');
+      assert.match((await page.textContent('#identify-status')) ?? '', /^tone\.wav: done in/);
+      await page.close();
+    } finally {
+      await all.close();
+      removeDir(all.dataDir);
+    }
   });
 
   it('switches to the library tab and answers a search from an empty library', async () => {

@@ -27,7 +27,7 @@ export function identifyRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const startedAt = performance.now();
       const audio = await decodeAudioBytes(upload.bytes, { maxDurationS: ctx.limits.maxIdentifyDurationS, name: upload.name });
       const decodedAt = performance.now();
-      const identification = await ctx.identifier.identifySamples(audio.samples, audio.sampleRate, upload.name);
+      const identification = await ctx.identifierFor(mode).identifySamples(audio.samples, audio.sampleRate, upload.name);
       return { identification, decodeMs: decodedAt - startedAt, audioS: audio.durationS };
     }, ctx.limits.identifyTimeoutMs);
     const { result, timings } = identification;

@@ -1,0 +1,197 @@
+/** Every installed mode over HTTP, with tiny stand-in models (test/embed/tinyEmbedModels.ts). */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Identification } from '../../src/engine/identify.js';
+import { lazyModeIdentifier, ModeUnavailableError, type Mode } from '../../src/engine/modes.js';
+import type { SampleIdentifier } from '../../src/server/context.js';
+import { modeIdentifiers } from '../../src/server/modeIdentifiers.js';
+import { availableModes } from '../../src/server/modes.js';
+import { MAX_TOP } from '../../src/server/routes/identify.js';
+import { writeTinyModel } from '../acoustic/tinyModel.js';
+import { speechLike, writeWav } from '../cli/wav.js';
+import { writeTinyBridge, writeTinyClap } from '../embed/tinyEmbedModels.js';
+import { silenceWav } from './audio.js';
+import { assertNoStack, removeDir, startTestServer, type TestServer } from './harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ayat-server-modes-'));
+const f = (name: string): string => join(dir, name);
+const ids = (modes: readonly { id: string }[]): string[] => modes.map((m) => m.id);
+let t: TestServer;
+
+before(async () => {
+  writeTinyModel(f('ctc'));
+  // Always answers (calibrated threshold below any score) / never answers (above any).
+  writeTinyBridge(f('bridge'), { threshold: -1 });
+  writeTinyClap(f('clap'), { threshold: 1.01 });
+  writeTinyClap(f('clap-no-towers'));
+  rmSync(f('clap-no-towers/audio.onnx'));
+  mkdirSync(f('empty'));
+  writeWav(f('tone.wav'), speechLike(3));
+  silenceWav(dir, 'silence', 2);
+  t = await startTestServer({ model: f('ctc'), clapModel: f('clap'), lightweightModel: f('bridge') });
+});
+after(async () => {
+  await t?.close();
+  if (t) removeDir(t.dataDir);
+  removeDir(dir);
+});
+
+const wav = (name: string): Blob => new Blob([readFileSync(f(name))], { type: 'audio/wav' });
+
+async function identify(server: TestServer, mode: string, file = 'tone.wav', top = 3): Promise<{ status: number; body: any }> {
+  const form = new FormData();
+  form.append('mode', mode);
+  form.append('top', String(top));
+  form.append('audio', wav(file), file);
+  return server.json('/identify', { method: 'POST', body: form });
+}
+
+/** What the engine itself answers in `mode` for the same clip (the CLI's path), keeping as many candidates as the server. */
+function direct(mode: Mode): Promise<Identification> {
+  const identifier = lazyModeIdentifier(mode, { model: f('ctc'), clapModel: f('clap'), lightweightModel: f('bridge') }, { maxCandidates: MAX_TOP });
+  return identifier.identifyFile(f('tone.wav'), 'tone.wav');
+}
+
+/** The /identify JSON contract (as `ayat identify --json`, plus verse details and the mode). */
+function assertContract(body: any, mode: string, top: number): void {
+  assert.ok(body.status === 'ok' || body.status === 'no_match', `status ${body.status}: ${body.error ?? ''}`);
+  assert.equal(body.mode, mode);
+  assert.equal(body.file, 'tone.wav');
+  assert.ok(Array.isArray(body.verses));
+  assert.equal(typeof body.confidence, 'number');
+  assert.ok(body.confidence >= 0 && body.confidence <= 1);
+  assert.ok(Array.isArray(body.candidates) && body.candidates.length <= top);
+  assert.equal(body.verse_details.length, body.verses.length);
+  assert.equal(body.audio_s, 3);
+  assert.equal(typeof body.timings_ms.total, 'number');
+}
+
+describe('server modes with every model installed', () => {
+  it('GET /modes lists full first, then clap, lightweight and hybrid, with their labels', async () => {
+    const { status, body } = await t.json('/modes');
+    assert.equal(status, 200);
+    assert.equal(body.default, 'full');
+    assert.deepEqual(ids(body.modes), ['full', 'clap', 'lightweight', 'hybrid']);
+    assert.deepEqual(body.modes.map((m: { label: string }) => m.label), ['Full', 'CLAP', 'Lightweight', 'Hybrid']);
+    for (const m of body.modes) assert.ok(m.description.length > 0, m.id);
+    assert.deepEqual(ids(t.server.modes), ids(body.modes));
+  });
+
+  it('mode=lightweight runs the bridge model: the same answer as the engine gives in that mode', async () => {
+    const { status, body } = await identify(t, 'lightweight');
+    assert.equal(status, 200, JSON.stringify(body));
+    assertContract(body, 'lightweight', 3);
+    assert.equal(body.status, 'ok', 'the tiny bridge is calibrated to always answer');
+    assert.equal(body.verses.length, 1);
+    assert.equal(body.candidates.length, 3);
+    const expected = (await direct('lightweight')).result;
+    assert.deepEqual(body.verses, expected.verses);
+    assert.deepEqual(body.candidates, expected.candidates.slice(0, 3));
+    assert.equal(body.verse_details[0].surah, body.verses[0].surah);
+  });
+
+  it('mode=clap runs QuranCLAP: below its threshold it answers no_match with the closest verses', async () => {
+    const { status, body } = await identify(t, 'clap', 'tone.wav', 4);
+    assert.equal(status, 200, JSON.stringify(body));
+    assertContract(body, 'clap', 4);
+    assert.equal(body.status, 'no_match', 'the tiny QuranCLAP is calibrated never to answer');
+    assert.deepEqual(body.verses, []);
+    assert.equal(body.candidates.length, 4);
+    assert.deepEqual(body.candidates, (await direct('clap')).result.candidates.slice(0, 4));
+  });
+
+  it('mode=hybrid answers in the same shape', async () => {
+    const { status, body } = await identify(t, 'hybrid');
+    assert.equal(status, 200, JSON.stringify(body));
+    assertContract(body, 'hybrid', 3);
+  });
+
+  it('silence is no_match in every mode', async () => {
+    for (const mode of ['full', 'clap', 'lightweight', 'hybrid']) {
+      const { status, body } = await identify(t, mode, 'silence.wav');
+      assert.equal(status, 200, `${mode}: ${JSON.stringify(body)}`);
+      assert.equal(body.status, 'no_match', mode);
+      assert.equal(body.mode, mode);
+    }
+  });
+});
+
+describe('server modes without the embedding models', () => {
+  it('lists only full, and turns the other modes away with 400 bad_mode', async () => {
+    const bare = await startTestServer({ model: f('ctc'), clapModel: f('empty'), lightweightModel: f('empty') });
+    try {
+      const { body } = await bare.json('/modes');
+      assert.deepEqual(ids(body.modes), ['full']);
+      for (const mode of ['clap', 'lightweight', 'hybrid']) {
+        const { status, body: error } = await identify(bare, mode);
+        assert.equal(status, 400, mode);
+        assert.equal(error.code, 'bad_mode');
+        assert.match(error.error, /available: full$/);
+      }
+      const { status } = await identify(bare, 'full');
+      assert.equal(status, 200);
+    } finally {
+      await bare.close();
+      removeDir(bare.dataDir);
+    }
+  });
+
+  it('a model folder with a card but broken files is offered, and answers 503 model_unavailable in one line', async () => {
+    const broken = await startTestServer({ model: f('empty'), clapModel: f('clap-no-towers'), lightweightModel: f('empty') });
+    try {
+      const { body } = await broken.json('/modes');
+      assert.deepEqual(ids(body.modes), ['full', 'clap'], 'hybrid needs the acoustic model too');
+      const response = await broken.request('/identify?mode=clap', { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: readFileSync(f('tone.wav')) });
+      const text = await response.text();
+      assert.equal(response.status, 503, text);
+      assertNoStack(text);
+      const error = JSON.parse(text) as { code: string; error: string };
+      assert.equal(error.code, 'model_unavailable');
+      assert.match(error.error, /audio\.onnx/);
+    } finally {
+      await broken.close();
+      removeDir(broken.dataDir);
+    }
+  });
+});
+
+describe('availableModes', () => {
+  const none = (): NodeJS.ProcessEnv => ({ AYAT_MODEL: f('empty'), AYAT_CLAP_MODEL: f('empty'), AYAT_LIGHTWEIGHT_MODEL: f('empty') });
+
+  it('finds models through the options, else the environment variables', () => {
+    assert.deepEqual(ids(availableModes({}, none())), ['full']);
+    assert.deepEqual(ids(availableModes({}, { ...none(), AYAT_CLAP_MODEL: f('clap') })), ['full', 'clap']);
+    assert.deepEqual(ids(availableModes({}, { ...none(), AYAT_MODEL: f('ctc'), AYAT_CLAP_MODEL: f('clap') })), ['full', 'clap', 'hybrid']);
+    assert.deepEqual(ids(availableModes({ lightweightModel: f('bridge') }, none())), ['full', 'lightweight']);
+    // The option wins over the environment.
+    assert.deepEqual(ids(availableModes({ clapModel: f('empty') }, { ...none(), AYAT_CLAP_MODEL: f('clap') })), ['full']);
+  });
+});
+
+describe('modeIdentifiers', () => {
+  it('hands out the library’s identifier for full, and makes each other mode’s once', () => {
+    const full: SampleIdentifier = { identifySamples: () => Promise.reject(new Error('not called')) };
+    const identifierFor = modeIdentifiers(full, { clapModel: f('clap'), lightweightModel: f('bridge') }, 5);
+    assert.equal(identifierFor('full'), full);
+    const clap = identifierFor('clap');
+    assert.notEqual(clap, full);
+    assert.equal(identifierFor('clap'), clap);
+    assert.notEqual(identifierFor('lightweight'), clap);
+  });
+});
+
+describe('lazyModeIdentifier', () => {
+  it('loads nothing for silence, and retries a model that was missing once it is installed', async () => {
+    const later = f('bridge-later');
+    const identifier = lazyModeIdentifier('lightweight', { lightweightModel: later });
+    const silent = await identifier.identifySamples(new Float32Array(16000), 16000, 'silence');
+    assert.equal(silent.result.status, 'no_match');
+    await assert.rejects(identifier.identifySamples(speechLike(2), 16000, 'tone'), ModeUnavailableError);
+    writeTinyBridge(later, { threshold: -1 });
+    const { result } = await identifier.identifySamples(speechLike(2), 16000, 'tone');
+    assert.equal(result.status, 'ok');
+  });
+});
