@@ -42,7 +42,7 @@ export interface Shortlist {
 
 export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = {
   retrieval: DEFAULT_RETRIEVAL,
-  align: { garbagePenalty: 2, floorPenalty: 5 },
+  align: { garbagePenalty: 3, floorPenalty: 3 },
   boundaryPenalty: 6,
   spanRule: DEFAULT_SPAN_RULE,
   calibration: DEFAULT_CALIBRATION,

@@ -31,7 +31,7 @@ export interface RetrievalOptions {
 }
 
 export const DEFAULT_RETRIEVAL: RetrievalOptions = {
-  topK: 30,
+  topK: 200,
   binWidth: 8,
   maxPostings: 6000,
   marginShare: 0.15,
