@@ -87,7 +87,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
     },
   });
-  if (!values.manifest) throw new Error('tuneMatcher needs --manifest <manifest.json>');
+  if (!values.manifest) throw new Error('missing --manifest <manifest.json>');
   const grid: Record<string, Setting> = values.grid ? (JSON.parse(await readFile(values.grid, 'utf8')) as Record<string, Setting>) : DEFAULT_GRID;
   const samples = applyFilters(await loadManifest(resolve(values.manifest)), (values.filter ?? []).map(parseFilter));
   const audio = cachingAudio(defaultAudioStage);
