@@ -8,8 +8,8 @@ import type { AudioStage, MatchStage } from './ports.js';
 export interface EngineOptions extends Partial<IdentifyOptions> {
   /** Model folder or bundled model name (see resolveModel); ignored when `acousticModel` is given. */
   readonly model?: string | undefined;
-  /** An already loaded model (the bench loads it first to time it and read its card). */
-  readonly acousticModel?: AcousticModel;
+  /** An already loaded model, or one loading (the bench loads it first to time it; the server shares one load). */
+  readonly acousticModel?: AcousticModel | Promise<AcousticModel>;
   readonly matcher?: () => Promise<MatchStage>;
 }
 

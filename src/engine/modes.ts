@@ -45,8 +45,8 @@ export class ModeUnavailableError extends Error {
 export interface ModeModelOptions {
   /** Acoustic model folder or name (full, hybrid). */
   readonly model?: string | undefined;
-  /** An already loaded acoustic model. */
-  readonly acousticModel?: AcousticModel | undefined;
+  /** An already loaded acoustic model, or one loading (shared so it loads once). */
+  readonly acousticModel?: AcousticModel | Promise<AcousticModel> | undefined;
   readonly clapModel?: string | undefined;
   readonly lightweightModel?: string | undefined;
 }
@@ -97,7 +97,7 @@ export async function loadModeModels(mode: Mode, options: ModeModelOptions = {})
   for (const role of MODE_MODELS[mode]) {
     if (role === 'acoustic') {
       try {
-        out.acoustic = options.acousticModel ?? (await loadModel(options.model));
+        out.acoustic = await (options.acousticModel ?? loadModel(options.model));
       } catch (err) {
         if (mode !== 'full' && err instanceof ModelError && err.code === 'not_found') {
           throw new ModeUnavailableError(`mode ${mode} needs the acoustic model: ${err.message}`);

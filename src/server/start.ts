@@ -2,6 +2,7 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { AcousticModel } from '../acoustic/model.js';
 import { packageRoot, packageVersion } from '../acoustic/packageRoot.js';
 import { createIdentifier } from '../engine/createIdentifier.js';
 import { loadDefaultMatcher } from '../engine/defaultMatcher.js';
@@ -73,10 +74,10 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
-/** Loads the model in the background so the first upload does not wait for it. */
-function watchModel(model: string | undefined): { status: () => ModelStatus; ready: Promise<ModelStatus> } {
+/** Follows the model's background load (started at start-up so the first upload does not wait for it). */
+function watchModel(loading: Promise<AcousticModel>): { status: () => ModelStatus; ready: Promise<ModelStatus> } {
   let status: ModelStatus = { state: 'loading' };
-  const ready = loadModel(model).then(
+  const ready = loading.then(
     (m): ModelStatus => (status = { state: 'ready', name: m.card.name, version: m.card.version }),
     (err: unknown): ModelStatus => (status = { state: 'unavailable', error: oneLineMessage(err) }),
   );
@@ -93,7 +94,10 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const store = new SqliteLibraryStore(join(dataDir, 'library.sqlite'));
   try {
     store.interruptUnfinishedJobs();
-    const identifier: Identifier = createIdentifier({ model: options.model, maxCandidates: MAX_TOP });
+    // One load of the acoustic model, shared by the status, full mode (and the library) and hybrid mode.
+    const acousticModel = loadModel(options.model);
+    const model = watchModel(acousticModel);
+    const identifier: Identifier = createIdentifier({ acousticModel, maxCandidates: MAX_TOP });
     const jobs = new JobRunner({
       maxConcurrentJobs: limits.maxConcurrentJobs,
       maxQueuedJobs: limits.maxQueuedJobs,
@@ -107,10 +111,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       allowedFolders: options.allowedFolders?.map((f) => realpathSync(f)),
     });
     const uploadsRoot = store.addRoot(realpathSync(uploadsDir));
-    const model = watchModel(options.model);
     const modeModels: ModeModelOptions = { model: options.model, clapModel: options.clapModel, lightweightModel: options.lightweightModel };
     const ctx: ServerContext = {
-      identifierFor: modeIdentifiers(identifier, modeModels, MAX_TOP),
+      identifierFor: modeIdentifiers(identifier, { ...modeModels, acousticModel }, MAX_TOP),
       identifyQueue: new WorkQueue(limits.maxConcurrentIdentify, limits.maxQueuedIdentify),
       library,
       store,
