@@ -31,6 +31,12 @@ function groupTable(title: string, groups: Readonly<Record<string, AccuracySumma
   return `${title}\n${table(ACCURACY_HEADER, Object.entries(groups).map(([k, s]) => accuracyRow(k, s)))}`;
 }
 
+function tenSecondLine(t: BenchReport['latency_10s_clips_ms']): string {
+  const range = `${t.from_s}–${t.to_s} s`;
+  if (t.clips === 0) return `Clips of ${range}: none in this run`;
+  return `Clips of ${range} (${t.clips}): total p50 ${ms(t.total.p50)}, p95 ${ms(t.total.p95)}; model + search p50 ${ms(t.recognition.p50)}, p95 ${ms(t.recognition.p95)}`;
+}
+
 /** The human-readable report printed after a bench run. */
 export function formatReport(report: BenchReport): string {
   const { summary, latency_ms: lat, calibration: cal } = report;
@@ -46,6 +52,7 @@ export function formatReport(report: BenchReport): string {
         ['', 'mean', 'p50', 'p95', 'max'],
         (['total', 'decode', 'acoustic', 'match'] as const).map((k) => [k, ms(lat[k].mean), ms(lat[k].p50), ms(lat[k].p95), ms(lat[k].max)]),
       ),
+    tenSecondLine(report.latency_10s_clips_ms),
     `Real-time factor ${report.real_time_factor.toFixed(3)} over ${report.audio_s.toFixed(0)} s of audio; ` +
       `peak RSS ${report.peak_rss_mb.toFixed(0)} MiB; model load ${ms(report.model.load_ms)}`,
     `Calibration (${cal.points} clips): ECE ${cal.reliability.ece.toFixed(3)}, Brier ${cal.reliability.brier.toFixed(3)}\n` +

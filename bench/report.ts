@@ -90,6 +90,16 @@ export interface BenchReport {
   readonly by_source: Readonly<Record<string, AccuracySummary>>;
   readonly by_reciter: Readonly<Record<string, AccuracySummary>>;
   readonly latency_ms: { readonly [K in keyof LatencyMs]: Distribution };
+  /** The same on the clips about 10 s long (the per-clip targets are for 10-s clips). */
+  readonly latency_10s_clips_ms: {
+    readonly clips: number;
+    readonly from_s: number;
+    readonly to_s: number;
+    /** Decoding included. */
+    readonly total: Distribution;
+    /** Model and search only. */
+    readonly recognition: Distribution;
+  };
   /** Processing time / audio time, over all clips (below 1 is faster than real time). */
   readonly real_time_factor: number;
   readonly audio_s: number;

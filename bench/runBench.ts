@@ -1,6 +1,6 @@
 import { packageVersion } from '../src/acoustic/packageRoot.js';
 import type { Identifier } from '../src/engine/identify.js';
-import { calibrationSection, latencyDistributions, realTimeFactor, summarise, summariseBy } from './aggregate.js';
+import { calibrationSection, latencyDistributions, realTimeFactor, summarise, summariseBy, tenSecondClipLatency } from './aggregate.js';
 import type { BenchSample } from './manifest.js';
 import { toSampleRecord } from './record.js';
 import type { BenchModelInfo, BenchReport, SampleRecord } from './report.js';
@@ -70,6 +70,7 @@ export function buildReport(run: Omit<BenchRun, 'samples' | 'identifier'>, recor
     by_source: summariseBy(records, (r) => r.source),
     by_reciter: summariseBy(records, (r) => r.reciter ?? 'unknown'),
     latency_ms: latency,
+    latency_10s_clips_ms: tenSecondClipLatency(records),
     real_time_factor: realTimeFactor(records),
     audio_s: records.reduce((a, r) => a + r.audio_s, 0),
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,

@@ -4,6 +4,7 @@ import type { AcousticModel } from '../../src/acoustic/model.js';
 import type { Identification } from '../../src/engine/identify.js';
 import type { IdentifyResult } from '../../src/engine/result.js';
 import type { MatchResult } from '../../src/match/types.js';
+import { comparisonRow, formatComparison } from '../../bench/compare.js';
 import { fitCalibrationOnRecords } from '../../bench/fitCalibration.js';
 import { formatReport } from '../../bench/formatReport.js';
 import type { BenchSample } from '../../bench/manifest.js';
@@ -16,7 +17,7 @@ function sample(id: string, category: string, source: string, reciter: string | 
   return { id, file: `${id}.opus`, path: `/data/${id}.opus`, surah: expected[0]!.surah, ayah: expected[0]!.ayah, ayahEnd: null, category, source, reciter, expected, alsoAccept };
 }
 
-function identification(result: Partial<IdentifyResult>, totalMs: number, features?: Record<string, number>): Identification {
+function identification(result: Partial<IdentifyResult>, totalMs: number, features?: Record<string, number>, audioS = 4): Identification {
   const full: IdentifyResult = { file: 'f', status: 'ok', verses: [], confidence: 0.5, start_s: 0, end_s: 1, candidates: [], ...result };
   const chunk: MatchResult = {
     status: full.status === 'ok' ? 'ok' : 'no_match',
@@ -30,7 +31,7 @@ function identification(result: Partial<IdentifyResult>, totalMs: number, featur
   return {
     result: full,
     timings: { decodeMs: totalMs * 0.1, acousticMs: totalMs * 0.6, matchMs: totalMs * 0.3, totalMs },
-    audioS: 4,
+    audioS,
     chunkMatches: full.status === 'error' ? [] : [chunk],
   };
 }
@@ -93,6 +94,28 @@ describe('bench records and report', () => {
     assert.match(table, /By reciter/);
     assert.match(table, /p95/);
     assert.match(table, /ECE/);
+  });
+
+  it('reports latency on the clips about 10 s long apart, for the per-clip targets and the mode table', () => {
+    const clip = (id: string, audioS: number, totalMs: number) =>
+      toSampleRecord(sample(id, 'short', 'x', null), identification({ verses: refs(1, 1), confidence: 0.9 }, totalMs, undefined, audioS));
+    const mixed = [clip('short', 3, 50), clip('ten-a', 9.5, 400), clip('ten-b', 11, 600), clip('long', 30, 2000)];
+    const report = buildReport({ manifest: 'm.json', mode: 'full', filters: [], limit: null, model: fakeModel, modelLoadMs: 1 }, mixed);
+    const ten = report.latency_10s_clips_ms;
+    assert.equal(ten.clips, 2, 'only the 9.5-s and 11-s clips');
+    assert.equal(ten.total.p50, 500);
+    assert.equal(ten.recognition.p50, 450, 'acoustic + match (0.9 of total in these records)');
+    assert.match(formatReport(report), /Clips of 8–12 s \(2\): total p50 500 ms/);
+
+    const row = comparisonRow({ mode: 'full', status: 'ok', report });
+    assert.equal(row.recognition_10s_clip_p50_ms, 450);
+    assert.equal(row.clips_10s, 2);
+    assert.match(formatComparison('m.json', [row]), /450 \(n=2\)/);
+
+    const none = buildReport({ manifest: 'm.json', mode: 'full', filters: [], limit: null, model: fakeModel, modelLoadMs: 1 }, [clip('short', 3, 50)]);
+    assert.equal(none.latency_10s_clips_ms.clips, 0);
+    assert.match(formatReport(none), /Clips of 8–12 s: none in this run/);
+    assert.equal(comparisonRow({ mode: 'full', status: 'ok', report: none }).recognition_10s_clip_p50_ms, undefined);
   });
 
   it('refits calibration only with enough clips that carry features', () => {
