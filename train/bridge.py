@@ -172,12 +172,12 @@ def cmd_train(args) -> int:
             losses.append(float(loss))
         else:
             state["epoch"] += 1
-        entry = {"epoch": state["epoch"], "step": state["step"], "train_loss": round(float(np.mean(losses)) if losses else 0.0, 5),
+        entry = {"epoch": state["epoch"], "step": state["step"], "train_loss": round(float(np.mean(losses)), 5) if losses else None,
                  "elapsed_s": round(time.time() - t0, 1)}
         if dev is not None and (done or state["epoch"] % args.eval_every == 0 or state["epoch"] >= args.epochs):
             entry |= retrieval(model, dev["x"], dev["v"], space)
             score = (entry["dev_top1"], entry["dev_top10"])
-        elif dev is None:
+        elif dev is None and entry["train_loss"] is not None:
             score = (-entry["train_loss"],)
         else:
             score = None

@@ -242,12 +242,16 @@ def cmd_train(args) -> int:
     def end_of_epoch(finished: bool) -> None:
         state["elapsed_s"] = elapsed_before + time.time() - run_start
         entry = {"epoch": state["epoch"], "step": state["step"], "elapsed_s": round(state["elapsed_s"], 1),
-                 "train_loss": round(stats["loss"] / max(1, stats["n"]), 4), "temperature": round(1 / float(model.scale()), 4),
+                 # None, not 0.0, when no step ran since the last entry (the time budget ended right after an epoch)
+                 "train_loss": round(stats["loss"] / stats["n"], 4) if stats["n"] else None, "temperature": round(1 / float(model.scale()), 4),
                  "epoch_end": finished, "phase": phase}
         evaluated = dev is not None and (not finished or state["epoch"] % args.eval_every == 0 or state["epoch"] >= args.epochs)
         if evaluated:
             entry |= dev_metrics(model, dev, mean_pool)
-        score = (entry["dev_top1"], entry["dev_top5"]) if evaluated else None if dev else (-entry["train_loss"],)
+        if evaluated:
+            score = (entry["dev_top1"], entry["dev_top5"])
+        else:
+            score = None if dev or entry["train_loss"] is None else (-entry["train_loss"],)
         if score is not None and (state["best"] is None or score > tuple(state["best"])):
             state["best"] = list(score)
             entry["best"] = True

@@ -188,7 +188,7 @@ def main(argv=None) -> int:
     def checkpoint(epoch_end: bool) -> None:
         state["elapsed_s"] = elapsed_before + time.time() - run_start
         entry = {"epoch": state["epoch"], "step": state["step"], "elapsed_s": round(state["elapsed_s"], 1),
-                 "train_loss": round(stats["loss_sum"] / max(1, stats["loss_n"]), 4),
+                 "train_loss": round(stats["loss_sum"] / stats["loss_n"], 4) if stats["loss_n"] else None,
                  "audio_s_per_s": round(stats["audio_s"] / max(1e-6, time.time() - stats["since"]), 1),
                  "epoch_end": epoch_end}
         if dev:
