@@ -3,7 +3,7 @@ import { VOCAB } from '../quran/units.js';
 import { greedyDecode, type GreedyPath } from '../decode/ctc.js';
 import { alignLocal, frameStats, type AlignOptions, type FrameStats, type LocalAlignment } from '../decode/align.js';
 import type { AlignedUnit, Candidate, MatchDetail, MatchResult, Posteriors } from './types.js';
-import { buildUnitStream, refOf, sameUnits, type UnitStream } from './stream.js';
+import { buildUnitStream, identicalVerses, refOf, sameUnits, type UnitStream } from './stream.js';
 import { buildNgramIndex, DEFAULT_RETRIEVAL, retrieveRegions, type NgramIndex, type RetrievalOptions } from './ngram-index.js';
 import { buildRegionTarget, openingUnits, UnitRole, type Openings, type RegionTarget } from './target.js';
 import { coveredVerses, DEFAULT_SPAN_RULE, streamSpanOf, type SpanRule } from './spans.js';
@@ -94,12 +94,14 @@ export class VerseMatcher {
   readonly index: NgramIndex;
   readonly options: MatcherOptions;
   private readonly openings: Openings;
+  private readonly twins: Map<number, readonly number[]>;
 
   constructor(verses: readonly Verse[] = loadQuran().verses, options: Partial<MatcherOptions> = {}) {
     this.options = { ...DEFAULT_MATCHER_OPTIONS, ...options };
     this.stream = buildUnitStream(verses);
     this.index = buildNgramIndex(this.stream);
     this.openings = openingUnits();
+    this.twins = identicalVerses(this.stream);
   }
 
   match(post: Posteriors, overrides: Partial<MatcherOptions> = {}): MatchResult {
@@ -139,7 +141,7 @@ export class VerseMatcher {
       transcriptUnits: greedy.ids.length,
     };
     const confidence = confidenceOf(features, cal);
-    const candidates: Candidate[] = ranked.slice(0, o.maxCandidates).map((c) => ({
+    const candidates: Candidate[] = this.withTwins(ranked, o.maxCandidates).map((c) => ({
       verses: c.verses.map((v) => refOf(this.stream, v)),
       score: c.score - stats.bestPathScore,
     }));
@@ -195,6 +197,33 @@ export class VerseMatcher {
       else merged.push({ ...r });
     }
     return [...found, ...merged];
+  }
+
+  /**
+   * The first `max` candidates, each followed by the verse runs elsewhere that spell exactly the
+   * same units (same score): audio cannot tell 109:3 from 109:5, so both are listed.
+   */
+  private withTwins(ranked: readonly Scored[], max: number): { verses: number[]; score: number }[] {
+    const out: { verses: number[]; score: number }[] = [];
+    const listed = new Set<string>();
+    const add = (verses: number[], score: number): void => {
+      const k = keyOf(verses);
+      if (out.length < max && !listed.has(k)) {
+        listed.add(k);
+        out.push({ verses, score });
+      }
+    };
+    for (const c of ranked) {
+      if (out.length >= max) break;
+      add(c.verses, c.score);
+      const first = c.verses[0];
+      const n = c.verses.length;
+      for (const t of first === undefined ? [] : (this.twins.get(first) ?? [])) {
+        const run = Array.from({ length: n }, (_, i) => t + i);
+        if (t !== first && t + n <= this.stream.verses.length && this.sameUnitsAs(c.verses, run)) add(run, c.score);
+      }
+    }
+    return out;
   }
 
   private sameUnitsAs(a: readonly number[], b: readonly number[]): boolean {

@@ -44,3 +44,20 @@ export function sameUnits(stream: UnitStream, a0: number, a1: number, b0: number
   for (let i = 0; i < ae - as; i++) if (stream.ids[as + i] !== stream.ids[bs + i]) return false;
   return true;
 }
+
+/**
+ * For each verse that has twins (other verses spelling exactly the same units, e.g. 109:3 and
+ * 109:5, or the 31 times of 55:13), all of them in Quran order, itself included.
+ */
+export function identicalVerses(stream: UnitStream): Map<number, readonly number[]> {
+  const byUnits = new Map<string, number[]>();
+  for (let v = 0; v < stream.verses.length; v++) {
+    const key = stream.ids.subarray(stream.verseStart[v]!, stream.verseStart[v + 1]!).join(',');
+    const group = byUnits.get(key);
+    if (group) group.push(v);
+    else byUnits.set(key, [v]);
+  }
+  const out = new Map<number, readonly number[]>();
+  for (const group of byUnits.values()) if (group.length > 1) for (const v of group) out.set(v, group);
+  return out;
+}

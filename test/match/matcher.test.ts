@@ -42,6 +42,22 @@ test('clean recitations of single verses, long and short, are identified with hi
   }
 });
 
+test('verses with an identical twin list the twins as candidates, same score, confidence kept', () => {
+  const r = rng(150);
+  const res = matcher.match(synthPosteriors(units(109, 5), r));
+  assert.equal(res.status, 'ok');
+  assert.ok(res.confidence > 0.9, `confidence ${res.confidence}: a twin is not a rival`);
+  const listed = res.candidates.map((c) => c.verses.map(formatRef).join(' '));
+  assert.deepEqual(listed.slice(0, 2).sort(), ['109:3', '109:5'], listed.join(', '));
+  assert.equal(res.candidates[0]!.score, res.candidates[1]!.score);
+
+  const refrain = matcher.match(synthPosteriors(units(55, 13), r));
+  const twins = quran.verses.filter((v) => v.surah === 55 && verseUnits(v).ids.join() === units(55, 13).join()).length;
+  assert.ok(twins > 5, `55:13 has ${twins} identical verses`);
+  assert.equal(refrain.candidates.length, 5, 'still at most maxCandidates');
+  for (const c of refrain.candidates) assert.deepEqual(verseUnits(quran.get(c.verses[0]!)).ids, units(55, 13));
+});
+
 test('15-20 % substituted or deleted units still identify the verse', () => {
   let seed = 200;
   const cases: [number, number][] = [[2, 255], [18, 10], [67, 2], [36, 82], [24, 35], [3, 26]];
