@@ -62,3 +62,26 @@ test('regions are disjoint and inside the stream', () => {
   }
   assert.deepEqual(retrieveRegions(index, []), []);
 });
+
+test('bigrams keep very noisy transcripts retrievable (the crowd-recording case)', () => {
+  const withoutBigrams = buildNgramIndex(stream, [3, 4]);
+  const found = { default: 0, noBigrams: 0 };
+  let trials = 0;
+  const r = rng(9);
+  for (let k = 0; k < 150; k++) {
+    const v = quran.verses[Math.floor(r() * quran.verses.length)]!;
+    const ids = verseUnits(v).ids;
+    if (ids.length < 20 || ids.length > 80) continue;
+    trials++;
+    const query = corruptUnits(ids, 0.6, r);
+    const lo = stream.verseStart[v.index]!;
+    const hi = stream.verseStart[v.index + 1]!;
+    const hit = (regions: ReturnType<typeof retrieveRegions>): boolean => regions.slice(0, 10).some((g) => g.lo <= lo + 2 && g.hi >= hi - 2);
+    if (hit(retrieveRegions(index, query))) found.default++;
+    if (hit(retrieveRegions(withoutBigrams, query))) found.noBigrams++;
+  }
+  assert.ok(trials >= 60, `${trials} trials`);
+  // 60 % of the units substituted or dropped: few 3-grams survive, bigrams still line up.
+  assert.ok(found.default >= trials * 0.4, `with bigrams ${found.default}/${trials} in the top 10`);
+  assert.ok(found.default >= found.noBigrams * 1.2, `with bigrams ${found.default}, without ${found.noBigrams} of ${trials}`);
+});
