@@ -1,18 +1,22 @@
 /**
  * Tunes the verse matcher on a benchmark manifest: every clip is decoded and run through the
  * acoustic model once, then each matcher setting of a grid re-matches the cached posteriors.
- *   node dist/bench/tuneMatcher.js --manifest ../shared/data/dev/manifest.json [--grid grid.json] [--out report.json]
+ *   node dist/bench/tuneMatcher.js --manifest ../shared/data/dev/manifest.json [--grid grid.json] [--out report.json] [--clap-model DIR]
  * A grid file is a JSON object { "name": { ...Partial<MatcherOptions> }, ... }; nested option
  * groups (align, retrieval) are merged into the defaults. Settings are ranked by top-1 over
  * all clips: the confidence calibration is fitted afterwards for the chosen setting.
+ * With --clap-model DIR the settings run hybrid mode: a setting may also hold "hybrid" options
+ * (shortlist, neighbours, ngramRegions, priorWeight), and the clip embeddings are cached too.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultAudioStage } from '../src/engine/createIdentifier.js';
+import { DEFAULT_HYBRID, HybridRecogniser, type HybridOptions } from '../src/engine/hybrid.js';
 import { Identifier } from '../src/engine/identify.js';
 import { loadModel } from '../src/engine/loadModel.js';
 import type { AcousticStage, AudioStage, DecodedAudio } from '../src/engine/ports.js';
+import { ClapModel, type ClipEmbedder } from '../src/embed/models.js';
 import { DEFAULT_MATCHER_OPTIONS, VerseMatcher, type MatcherOptions } from '../src/match/matcher.js';
 import type { Posteriors } from '../src/match/types.js';
 import { loadQuran } from '../src/quran/corpus.js';
@@ -24,6 +28,8 @@ import type { AccuracySummary } from './report.js';
 type Setting = Partial<Omit<MatcherOptions, 'align' | 'retrieval'>> & {
   align?: Partial<MatcherOptions['align']>;
   retrieval?: Partial<MatcherOptions['retrieval']>;
+  /** Hybrid mode only (--clap-model). */
+  hybrid?: Partial<HybridOptions>;
 };
 
 /** Each knob moved alone from the defaults, both ways. */
@@ -39,7 +45,7 @@ const DEFAULT_GRID: Record<string, Setting> = {
   'margin 0.3': { retrieval: { marginShare: 0.3 } },
 };
 
-function resolveSetting(s: Setting): MatcherOptions {
+function resolveSetting({ hybrid: _hybrid, ...s }: Setting): MatcherOptions {
   const d = DEFAULT_MATCHER_OPTIONS;
   return { ...d, ...s, align: { ...d.align, ...s.align }, retrieval: { ...d.retrieval, ...s.retrieval } };
 }
@@ -75,6 +81,22 @@ function cachingAcoustic(inner: AcousticStage): AcousticStage {
   };
 }
 
+function cachingEmbedder(inner: ClipEmbedder): ClipEmbedder {
+  const cache = new Map<string, Promise<Float32Array>>();
+  return {
+    dir: inner.dir,
+    card: inner.card,
+    verses: inner.verses,
+    sizeBytes: inner.sizeBytes,
+    embedClip(samples) {
+      const key = chunkKey(samples, 0);
+      let e = cache.get(key);
+      if (!e) cache.set(key, (e = inner.embedClip(samples)));
+      return e;
+    },
+  };
+}
+
 const pct = (x: number): string => `${(100 * x).toFixed(1)}`.padStart(5);
 
 async function main(): Promise<void> {
@@ -82,6 +104,7 @@ async function main(): Promise<void> {
     options: {
       manifest: { type: 'string' },
       model: { type: 'string' },
+      'clap-model': { type: 'string' },
       grid: { type: 'string' },
       filter: { type: 'string', multiple: true },
       out: { type: 'string' },
@@ -92,15 +115,19 @@ async function main(): Promise<void> {
   const samples = applyFilters(await loadManifest(resolve(values.manifest)), (values.filter ?? []).map(parseFilter));
   const audio = cachingAudio(defaultAudioStage);
   const acoustic = cachingAcoustic(await loadModel(values.model));
+  const embedder = values['clap-model'] ? cachingEmbedder(await ClapModel.load(resolve(values['clap-model']))) : undefined;
   const verses = loadQuran().verses;
 
   const rows: { name: string; setting: Setting; all: AccuracySummary; bySource: Record<string, AccuracySummary> }[] = [];
   for (const [name, setting] of Object.entries(grid)) {
     const matcher = new VerseMatcher(verses, resolveSetting(setting));
-    const identifier = new Identifier(
-      { audio, acoustic: async () => acoustic, matcher: async () => ({ matchPosteriors: (p, o) => matcher.match(p, o) }) },
-      { maxCandidates: 10 },
-    );
+    const hybrid = embedder ? new HybridRecogniser(acoustic, embedder, matcher, { ...DEFAULT_HYBRID, ...setting.hybrid }) : undefined;
+    const identifier = hybrid
+      ? new Identifier({ audio, recogniser: async () => hybrid }, { maxCandidates: 10 })
+      : new Identifier(
+          { audio, acoustic: async () => acoustic, matcher: async () => ({ matchPosteriors: (p, o) => matcher.match(p, o) }) },
+          { maxCandidates: 10 },
+        );
     const records = [];
     for (const sample of samples) records.push(toSampleRecord(sample, await identifier.identifyFile(sample.path, sample.file)));
     const row = { name, setting, all: summarise(records), bySource: summariseBy(records, (r) => r.source) };

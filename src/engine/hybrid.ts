@@ -10,7 +10,7 @@ export interface HybridOptions {
   readonly shortlist: number;
   /** Verses either side of each shortlisted one, aligned with it (a clip may hold a few). */
   readonly neighbours: number;
-  /** N-gram regions still searched from the CTC transcript (full mode searches 200). */
+  /** N-gram regions still searched from the CTC transcript (full mode searches DEFAULT_RETRIEVAL.topK). */
   readonly ngramRegions: number;
   /** Score fusion: nats added per unit of cosine, relative to the best verse's cosine (0 = CTC score alone). */
   readonly priorWeight: number;

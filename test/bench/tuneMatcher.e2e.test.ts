@@ -34,6 +34,22 @@ describe('bench/tuneMatcher with the trained model', () => {
     assert.ok(byName.get('default')! >= 0.8, `default top-1 ${byName.get('default')}`);
   });
 
+  it('tunes hybrid mode with --clap-model, hybrid options per setting', () => {
+    realModelDir();
+    const grid = join(dir, 'hybrid.json');
+    writeFileSync(grid, JSON.stringify({ hybrid: {}, 'shortlist only': { hybrid: { ngramRegions: 0, shortlist: 40 } } }));
+    const out = join(dir, 'hybrid-tune.json');
+    const r = spawnSync(process.execPath, [join(packageRoot(), 'dist', 'bench', 'tuneMatcher.js'),
+      '--manifest', join(devDataDir(), 'manifest.json'), '--filter', 'category=multi', '--grid', grid, '--out', out,
+      '--clap-model', join(packageRoot(), 'models', 'ayat-clap')], { encoding: 'utf8', timeout: 300_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as TuneReport;
+    const byName = new Map(report.rows.map((x) => [x.name, x.all.top1_rate]));
+    assert.ok(byName.get('hybrid')! >= 0.8, `hybrid top-1 ${byName.get('hybrid')}`);
+    assert.ok(report.rows.every((x) => x.all.total === 9));
+    assert.ok(byName.has('shortlist only'), 'a setting with n-gram retrieval off (QuranCLAP shortlist alone) runs too');
+  });
+
   it('a missing --manifest is a one-line error, exit 1', () => {
     const r = spawnSync(process.execPath, [join(packageRoot(), 'dist', 'bench', 'tuneMatcher.js')], { encoding: 'utf8' });
     assert.equal(r.status, 1);
