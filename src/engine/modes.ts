@@ -18,7 +18,7 @@ import type { ChunkRecogniser } from './ports.js';
 
 /**
  * Recognition modes:
- * - full: acoustic model (CTC) → n-gram retrieval over the Quran → CTC rescoring of ~30 regions
+ * - full: acoustic model (CTC) → n-gram retrieval over the Quran → CTC rescoring of up to 300 regions
  * - clap: QuranCLAP audio embedding → cosine top-k over the 6,236 verse embeddings
  * - lightweight: MFCC/spectral clip features → bridge MLP → cosine top-k in a 384-d verse space
  * - hybrid: full's posteriors + QuranCLAP's shortlist, CTC-rescored with fused scores
