@@ -9,7 +9,9 @@ import type { BenchReport } from '../../bench/report.js';
 import { runBench, type BenchModel } from '../../bench/runBench.js';
 import { fitCalibrationOnRecords, writeCalibration } from '../../bench/fitCalibration.js';
 import { packageRoot } from '../acoustic/packageRoot.js';
-import { loadModeModels, modeIdentifier, modelInfos, type Mode, type ModelInfo } from '../engine/modes.js';
+import { HYBRID_CALIBRATION } from '../engine/hybrid.js';
+import { DEFAULT_CALIBRATION } from '../match/confidence.js';
+import { defaultMode, loadModeModels, modeIdentifier, modelInfos, type Mode, type ModeModelOptions, type ModelInfo } from '../engine/modes.js';
 import type { CliIO } from './io.js';
 import { parseModes, parsePositiveInt } from './options.js';
 import { BENCH_HELP, UsageError } from './usage.js';
@@ -41,7 +43,8 @@ export async function benchCommand(argv: readonly string[], io: CliIO): Promise<
   }
   if (positionals.length > 0) throw new UsageError(`bench takes no file arguments (got "${positionals[0]}"); use --manifest`);
   if (values.manifest === undefined) throw new UsageError('bench needs --manifest <manifest.json>');
-  const modes = parseModes(values.mode);
+  const modelOptions: ModeModelOptions = { model: values.model, clapModel: values['clap-model'], lightweightModel: values['lightweight-model'] };
+  const modes = values.mode === undefined ? [defaultMode(modelOptions)] : parseModes(values.mode);
   const limit = values.limit === undefined ? null : parsePositiveInt(values.limit, '--limit', 0);
   let filters;
   try {
@@ -50,11 +53,14 @@ export async function benchCommand(argv: readonly string[], io: CliIO): Promise<
     throw new UsageError((err as Error).message);
   }
   if (modes.length > 1) {
-    if (values['fit-calibration'] !== undefined) throw new UsageError('--fit-calibration works with one mode (full) at a time');
+    if (values['fit-calibration'] !== undefined) throw new UsageError('--fit-calibration works with one mode at a time (full or hybrid)');
     return compareModes(modes, argv, values, io);
   }
   if (values.table !== undefined) throw new UsageError('--table is for mode comparisons (--mode all, or a comma-separated list)');
   const mode = modes[0]!;
+  if (values['fit-calibration'] !== undefined && mode !== 'full' && mode !== 'hybrid') {
+    throw new UsageError(`--fit-calibration fits the verse matcher's calibration, used by modes full and hybrid, not ${mode}`);
+  }
 
   const manifest = resolve(values.manifest);
   const all = await loadManifest(manifest);
@@ -64,7 +70,7 @@ export async function benchCommand(argv: readonly string[], io: CliIO): Promise<
 
   // A mode without its trained model stops here, in one line (exit 2).
   const loadStart = performance.now();
-  const models = await loadModeModels(mode, { model: values.model, clapModel: values['clap-model'], lightweightModel: values['lightweight-model'] });
+  const models = await loadModeModels(mode, modelOptions);
   const modelLoadMs = performance.now() - loadStart;
 
   const infos = modelInfos(models);
@@ -92,11 +98,13 @@ export async function benchCommand(argv: readonly string[], io: CliIO): Promise<
 
   const calibrationOut = values['fit-calibration'];
   if (calibrationOut !== undefined) {
-    const fit = fitCalibrationOnRecords(records);
+    const hybrid = mode === 'hybrid';
+    const fit = fitCalibrationOnRecords(records, hybrid ? HYBRID_CALIBRATION : DEFAULT_CALIBRATION);
     await writeCalibration(fit, calibrationOut);
+    const home = hybrid ? 'src/engine/hybrid-calibration.json' : 'src/match/calibration.json';
     io.err(
-      `ayat bench: calibration fitted on ${fit.clips} clips (${fit.correct} right, log loss ${fit.loss.toFixed(3)}), ` +
-        `written to ${calibrationOut}; copy it to src/match/calibration.json to use it\n`,
+      `ayat bench: ${mode} mode's calibration fitted on ${fit.clips} clips (${fit.correct} right, log loss ${fit.loss.toFixed(3)}), ` +
+        `written to ${calibrationOut}; copy it to ${home} to use it\n`,
     );
   }
   return report.summary.error_count > 0 ? 1 : 0;

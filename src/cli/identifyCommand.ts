@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createIdentifier } from '../engine/createIdentifier.js';
 import type { Identifier } from '../engine/identify.js';
-import { loadModeModels, modeIdentifier } from '../engine/modes.js';
+import { defaultMode, lazyModeIdentifier, loadModeModels, modeIdentifier, type ModeModelOptions } from '../engine/modes.js';
 import { formatResult } from './formatResult.js';
 import type { CliIO } from './io.js';
 import { parseMode, parsePositiveInt } from './options.js';
@@ -29,19 +28,18 @@ export async function identifyCommand(argv: readonly string[], io: CliIO): Promi
     io.out(IDENTIFY_HELP);
     return 0;
   }
-  const mode = parseMode(values.mode);
+  const models: ModeModelOptions = { model: values.model, clapModel: values['clap-model'], lightweightModel: values['lightweight-model'] };
+  const mode = values.mode === undefined ? defaultMode(models) : parseMode(values.mode);
   const top = parsePositiveInt(values.top, '--top', DEFAULT_TOP);
   if (files.length === 0) throw new UsageError('identify needs at least one audio file');
 
-  // One identifier for the whole run. Full mode loads its model on first need (a bad file never
-  // waits for it); the other modes load theirs now, so a missing model is one line and exit 2.
-  let identifier: Identifier;
-  if (mode === 'full') {
-    identifier = createIdentifier({ model: values.model, maxCandidates: top });
-  } else {
-    const models = await loadModeModels(mode, { model: values.model, clapModel: values['clap-model'], lightweightModel: values['lightweight-model'] });
-    identifier = modeIdentifier(mode, models, { maxCandidates: top });
-  }
+  // One identifier for the whole run. Its models load on first need (a bad file never waits for
+  // them; a broken model is a per-file error), except for a mode other than full asked for by
+  // name: its models load now, so a missing one is one line and exit 2.
+  const explicit = values.mode !== undefined && mode !== 'full';
+  const identifier: Identifier = explicit
+    ? modeIdentifier(mode, await loadModeModels(mode, models), { maxCandidates: top })
+    : lazyModeIdentifier(mode, models, { maxCandidates: top });
   const showProgress = files.length > 1;
   let failed = 0;
   for (const [i, file] of files.entries()) {

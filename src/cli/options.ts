@@ -3,8 +3,7 @@ import { UsageError } from './usage.js';
 
 export { MODES, type Mode };
 
-export function parseMode(value: string | undefined): Mode {
-  if (value === undefined) return 'full';
+export function parseMode(value: string): Mode {
   if (!(MODES as readonly string[]).includes(value)) {
     throw new UsageError(`unknown mode "${value}" (modes: ${MODES.join(', ')})`);
   }
@@ -12,9 +11,9 @@ export function parseMode(value: string | undefined): Mode {
 }
 
 /** bench's --mode: one mode, a comma-separated list, or "all". */
-export function parseModes(value: string | undefined): Mode[] {
+export function parseModes(value: string): Mode[] {
   if (value === 'all') return [...MODES];
-  const modes = (value ?? 'full').split(',').map((m) => parseMode(m.trim()));
+  const modes = value.split(',').map((m) => parseMode(m.trim()));
   return [...new Set(modes)];
 }
 

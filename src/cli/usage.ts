@@ -19,10 +19,11 @@ Commands:
              and search a library
 
 Modes (--mode):
-  full         acoustic model + matching over the whole Quran (default)
+  hybrid       QuranCLAP shortlist + n-gram regions rescored by the acoustic model
+               (default; full when the QuranCLAP model is not installed)
+  full         acoustic model + matching over the whole Quran
   clap         QuranCLAP: audio embedding, cosine search over the 6,236 verses
   lightweight  clip features + a small bridge network (no acoustic model; fastest)
-  hybrid       QuranCLAP shortlist rescored by the acoustic model
 
 Environment:
   AYAT_MODEL              acoustic model folder used when --model is not given
@@ -44,10 +45,11 @@ Options:
   --json         one JSON object per file per line:
                  {"file","status":"ok"|"no_match"|"error","verses":[{"surah","ayah"}],
                   "confidence","start_s","end_s","candidates":[{"verses","score"}],"error"?}
-  --mode MODE    full (default): acoustic model + matching over the whole Quran;
+  --mode MODE    hybrid (default; full without the QuranCLAP model): QuranCLAP
+                 shortlist + n-gram regions rescored by the acoustic model;
+                 full: acoustic model + matching over the whole Quran;
                  clap: QuranCLAP audio embedding, cosine search over the verses;
-                 lightweight: clip features + bridge network (fastest, least accurate);
-                 hybrid: QuranCLAP shortlist rescored by the acoustic model
+                 lightweight: clip features + bridge network (fastest, least accurate)
   --model DIR    acoustic model folder or bundled model name (default: models/ayat-ctc,
                  or $AYAT_MODEL); full and hybrid
   --clap-model DIR          QuranCLAP model folder (default models/ayat-clap, or
@@ -69,7 +71,8 @@ and confidence calibration.
 
 Options:
   --manifest FILE          benchmark manifest ({"samples": [...]}, files relative to it)
-  --mode MODE              full (default), clap, lightweight, hybrid; or several,
+  --mode MODE              hybrid (default; full without the QuranCLAP model), full,
+                           clap, lightweight; or several,
                            comma-separated, or all: each runs in its own process and
                            one table compares them (accuracy, latency, size, memory)
   --model DIR              acoustic model folder or name (default models/ayat-ctc)
@@ -80,8 +83,8 @@ Options:
   --limit N                only the first N clips (after filtering)
   --filter KEY=VALUE[,…]   keep clips whose KEY (id, category, source, reciter, surah)
                            is one of the values; repeatable, filters are ANDed
-  --fit-calibration FILE   refit the matcher's confidence calibration on these clips
-                           and write it to FILE
+  --fit-calibration FILE   refit the verse matcher's confidence calibration (modes
+                           full and hybrid) on these clips and write it to FILE
   --json                   print the report JSON instead of the table
   -h, --help               show this help
 

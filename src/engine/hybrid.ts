@@ -1,5 +1,7 @@
+import { createRequire } from 'node:module';
 import type { ClipEmbedder } from '../embed/models.js';
 import { topVerses } from '../embed/verseBank.js';
+import { validateCalibration, type Calibration } from '../match/confidence.js';
 import type { VerseMatcher } from '../match/matcher.js';
 import type { MatchResult } from '../match/types.js';
 import type { AcousticStage, ChunkRecogniser } from './ports.js';
@@ -14,13 +16,18 @@ export interface HybridOptions {
   readonly ngramRegions: number;
   /** Score fusion: nats added per unit of cosine, relative to the best verse's cosine (0 = CTC score alone). */
   readonly priorWeight: number;
+  /** Confidence model: fused scores widen margins, so hybrid has its own fit (hybrid-calibration.json). */
+  readonly calibration: Calibration;
 }
+
+const require = createRequire(import.meta.url);
+export const HYBRID_CALIBRATION: Calibration = validateCalibration(require('./hybrid-calibration.json') as Calibration);
 
 /**
  * Tuned on dev with the shipped models (`npm run bench:tune-matcher -- --clap-model models/ayat-clap`):
  * top-1 87.5 % vs full's 87.2 %, aligning QuranCLAP's 40 verses and 30 n-gram regions instead of 300.
  */
-export const DEFAULT_HYBRID: HybridOptions = { shortlist: 40, neighbours: 1, ngramRegions: 30, priorWeight: 3 };
+export const DEFAULT_HYBRID: HybridOptions = { shortlist: 40, neighbours: 1, ngramRegions: 30, priorWeight: 3, calibration: HYBRID_CALIBRATION };
 
 /**
  * Hybrid mode: the acoustic model's posteriors and QuranCLAP's clip embedding; the matcher
@@ -51,6 +58,7 @@ export class HybridRecogniser implements ChunkRecogniser {
       for (let v = 0; v < scores.length; v++) prior[v] = o.priorWeight * (scores[v]! - best);
       return this.matcher.match(post, {
         maxCandidates: options.maxCandidates,
+        calibration: o.calibration,
         retrieval: { ...this.matcher.options.retrieval, topK: o.ngramRegions },
         shortlist: { verses: shortlist.map((s) => s.verse), neighbours: o.neighbours, prior },
       });

@@ -1,4 +1,4 @@
-import { MODES, modeInstalled, type Mode, type ModeModelOptions } from '../engine/modes.js';
+import { defaultMode, MODES, modeInstalled, type Mode, type ModeModelOptions } from '../engine/modes.js';
 import { HttpError } from './errors.js';
 
 export interface ModeInfo {
@@ -8,19 +8,22 @@ export interface ModeInfo {
 }
 
 const DESCRIPTIONS: Record<Mode, Omit<ModeInfo, 'id'>> = {
-  full: { label: 'Full', description: 'acoustic model and whole-Quran matching (most accurate)' },
+  full: { label: 'Full', description: 'acoustic model and whole-Quran matching' },
   lightweight: { label: 'Lightweight', description: 'clip features and a small bridge network (fastest)' },
-  hybrid: { label: 'Hybrid', description: 'QuranCLAP shortlist rescored by the acoustic model' },
+  hybrid: { label: 'Hybrid', description: 'QuranCLAP shortlist and n-gram regions rescored by the acoustic model (default)' },
   clap: { label: 'CLAP', description: 'audio-text embedding retrieval' },
 };
 
 /**
- * The modes this server offers; the UI offers only these. Full always, first (the default:
- * without its model it answers 503 model_unavailable); each other mode when the folders of
- * the models it needs hold a card (checked once, at start-up; nothing is loaded).
+ * The modes this server offers; the UI offers only these. The default first (the CLI's default:
+ * hybrid where its models are installed, else full), then full always (without its model it
+ * answers 503 model_unavailable), then each other mode whose models' folders hold a card
+ * (checked once, at start-up; nothing is loaded).
  */
 export function availableModes(models: ModeModelOptions = {}, env: NodeJS.ProcessEnv = process.env): ModeInfo[] {
-  return MODES.filter((id) => id === 'full' || modeInstalled(id, models, env)).map((id) => ({ id, ...DESCRIPTIONS[id] }));
+  const first = defaultMode(models, env);
+  const rest = MODES.filter((id) => id !== first && (id === 'full' || modeInstalled(id, models, env)));
+  return [first, ...rest].map((id) => ({ id, ...DESCRIPTIONS[id] }));
 }
 
 export function parseModeParam(value: unknown, modes: readonly ModeInfo[]): Mode {

@@ -36,7 +36,8 @@ describe('ayat bench', () => {
     const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
     assert.equal(report.summary.total, 3);
     assert.equal(report.summary.error_count, 1);
-    assert.equal(report.model.name, 'tiny-test');
+    assert.equal(report.mode, 'hybrid', 'the default: the shipped QuranCLAP model is installed');
+    assert.equal(report.model.name, 'tiny-test+ayat-clap');
     assert.deepEqual(report.samples.map((s) => s.status).slice(0, 1), ['no_match']);
     assert.deepEqual(Object.keys(report.by_source), ['other', 'synthetic']);
   });
@@ -60,5 +61,11 @@ describe('ayat bench', () => {
     const r = runCli(['bench', '--manifest', manifestPath, '--model', model, '--filter', 'source=synthetic', '--fit-calibration', join(dir, 'cal.json')]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /ayat: calibration needs at least 20 clips/);
+  });
+
+  it('--fit-calibration is for the verse matcher\'s modes (full, hybrid) only', () => {
+    const r = runCli(['bench', '--manifest', manifestPath, '--mode', 'clap', '--fit-calibration', join(dir, 'cal.json')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--fit-calibration fits the verse matcher's calibration, used by modes full and hybrid, not clap/);
   });
 });

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createIdentifier } from '../../src/engine/createIdentifier.js';
+import { lazyModeIdentifier } from '../../src/engine/modes.js';
 import { realModelDir } from '../engine/realModel.js';
 import { noiseWav, silenceWav } from './audio.js';
 import { makeEspeakLibrary, overlaps, reciteToWav, type EspeakLibrary } from './espeakLibrary.js';
@@ -51,13 +51,14 @@ describe('POST /identify with the trained model', () => {
     assert.match(body.verse_details[0].translation, /Allah/);
   });
 
-  it('names 112:1-4 sent as the raw body, the same answer as the engine gives the file', async () => {
+  it('names 112:1-4 sent as the raw body, the same answer as the engine (default mode) gives the file', async () => {
     const response = await t.json('/identify?top=10', { method: 'POST', headers: { 'content-type': 'audio/wav', 'x-file-name': 'ikhlas.wav' }, body: readFileSync(library.ikhlas.path) });
     assert.equal(response.status, 200);
     const body = response.body;
     assert.deepEqual(body.verses, [1, 2, 3, 4].map((ayah) => ({ surah: 112, ayah })), JSON.stringify(body));
     assert.equal(body.file, 'ikhlas.wav');
-    const { result } = await createIdentifier({ model: modelDir, maxCandidates: 10 }).identifyFile(library.ikhlas.path, 'ikhlas.wav');
+    assert.equal(body.mode, 'hybrid', 'the default mode, as the CLI\'s');
+    const { result } = await lazyModeIdentifier('hybrid', { model: modelDir }, { maxCandidates: 10 }).identifyFile(library.ikhlas.path, 'ikhlas.wav');
     assert.deepEqual(body.verses, result.verses);
     assert.equal(body.confidence, result.confidence);
     assert.deepEqual(body.candidates, result.candidates);
