@@ -10,13 +10,13 @@ export interface ModeInfo {
 const DESCRIPTIONS: Record<Mode, Omit<ModeInfo, 'id'>> = {
   full: { label: 'Full', description: 'acoustic model and whole-Quran matching' },
   lightweight: { label: 'Lightweight', description: 'clip features and a small bridge network (fastest)' },
-  hybrid: { label: 'Hybrid', description: 'QuranCLAP shortlist and n-gram regions rescored by the acoustic model (default)' },
+  hybrid: { label: 'Hybrid', description: 'QuranCLAP shortlist and n-gram regions rescored by the acoustic model' },
   clap: { label: 'CLAP', description: 'audio-text embedding retrieval' },
 };
 
 /**
- * The modes this server offers; the UI offers only these. The default first (the CLI's default:
- * hybrid where its models are installed, else full), then full always (without its model it
+ * The modes this server offers; the UI offers only these. The default first (the CLI's default,
+ * src/engine/modes.ts PREFERRED_MODE where its models are installed, else full), then full always (without its model it
  * answers 503 model_unavailable), then each other mode whose models' folders hold a card
  * (checked once, at start-up; nothing is loaded).
  */
