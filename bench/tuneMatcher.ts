@@ -57,43 +57,31 @@ function chunkKey(samples: Float32Array, offsetS: number): string {
   return `${samples.length}:${offsetS.toFixed(3)}:${h >>> 0}`;
 }
 
+/** The value cached under `key`, made (once) when missing. */
+function cached<V>(cache: Map<string, V>, key: string, make: () => V): V {
+  let v = cache.get(key);
+  if (v === undefined) cache.set(key, (v = make()));
+  return v;
+}
+
 function cachingAudio(inner: AudioStage): AudioStage {
   const decoded = new Map<string, Promise<DecodedAudio>>();
-  return {
-    ...inner,
-    decode: (path, options) => {
-      let p = decoded.get(path);
-      if (!p) decoded.set(path, (p = inner.decode(path, options)));
-      return p;
-    },
-  };
+  return { ...inner, decode: (path, options) => cached(decoded, path, () => inner.decode(path, options)) };
 }
 
 function cachingAcoustic(inner: AcousticStage): AcousticStage {
-  const cache = new Map<string, Posteriors>();
-  return {
-    async posteriors(samples, offsetS) {
-      const key = chunkKey(samples, offsetS);
-      let post = cache.get(key);
-      if (!post) cache.set(key, (post = await inner.posteriors(samples, offsetS)));
-      return post;
-    },
-  };
+  const posteriors = new Map<string, Promise<Posteriors>>();
+  return { posteriors: (samples, offsetS) => cached(posteriors, chunkKey(samples, offsetS), () => inner.posteriors(samples, offsetS)) };
 }
 
 function cachingEmbedder(inner: ClipEmbedder): ClipEmbedder {
-  const cache = new Map<string, Promise<Float32Array>>();
+  const embeddings = new Map<string, Promise<Float32Array>>();
   return {
     dir: inner.dir,
     card: inner.card,
     verses: inner.verses,
     sizeBytes: inner.sizeBytes,
-    embedClip(samples) {
-      const key = chunkKey(samples, 0);
-      let e = cache.get(key);
-      if (!e) cache.set(key, (e = inner.embedClip(samples)));
-      return e;
-    },
+    embedClip: (samples) => cached(embeddings, chunkKey(samples, 0), () => inner.embedClip(samples)),
   };
 }
 

@@ -10,11 +10,18 @@ import { runBench, type BenchModel } from '../../bench/runBench.js';
 import { fitCalibrationOnRecords, writeCalibration } from '../../bench/fitCalibration.js';
 import { packageRoot } from '../acoustic/packageRoot.js';
 import { HYBRID_CALIBRATION } from '../engine/hybrid.js';
-import { DEFAULT_CALIBRATION } from '../match/confidence.js';
+import { DEFAULT_CALIBRATION, type Calibration } from '../match/confidence.js';
 import { defaultMode, loadModeModels, modeIdentifier, modelInfos, type Mode, type ModeModelOptions, type ModelInfo } from '../engine/modes.js';
 import type { CliIO } from './io.js';
 import { parseModes, parsePositiveInt } from './options.js';
 import { BENCH_HELP, UsageError } from './usage.js';
+
+/** The modes whose verse matcher reads a confidence calibration: the one in use and where it lives. */
+const MATCHER_CALIBRATIONS: Partial<Record<Mode, { readonly current: Calibration; readonly file: string }>> = {
+  full: { current: DEFAULT_CALIBRATION, file: 'src/match/calibration.json' },
+  hybrid: { current: HYBRID_CALIBRATION, file: 'src/engine/hybrid-calibration.json' },
+};
+const CALIBRATED_MODES = Object.keys(MATCHER_CALIBRATIONS).join(' and ');
 
 /** Candidates kept per clip: enough for top-10. */
 export const BENCH_CANDIDATES = 10;
@@ -53,13 +60,14 @@ export async function benchCommand(argv: readonly string[], io: CliIO): Promise<
     throw new UsageError((err as Error).message);
   }
   if (modes.length > 1) {
-    if (values['fit-calibration'] !== undefined) throw new UsageError('--fit-calibration works with one mode at a time (full or hybrid)');
+    if (values['fit-calibration'] !== undefined) throw new UsageError(`--fit-calibration works with one mode at a time (${CALIBRATED_MODES})`);
     return compareModes(modes, argv, values, io);
   }
   if (values.table !== undefined) throw new UsageError('--table is for mode comparisons (--mode all, or a comma-separated list)');
   const mode = modes[0]!;
-  if (values['fit-calibration'] !== undefined && mode !== 'full' && mode !== 'hybrid') {
-    throw new UsageError(`--fit-calibration fits the verse matcher's calibration, used by modes full and hybrid, not ${mode}`);
+  const calibrationTarget = MATCHER_CALIBRATIONS[mode];
+  if (values['fit-calibration'] !== undefined && !calibrationTarget) {
+    throw new UsageError(`--fit-calibration fits the verse matcher's calibration, used by modes ${CALIBRATED_MODES}, not ${mode}`);
   }
 
   const manifest = resolve(values.manifest);
@@ -97,14 +105,12 @@ export async function benchCommand(argv: readonly string[], io: CliIO): Promise<
   if (values.out !== undefined) io.err(`ayat bench: report written to ${values.out}\n`);
 
   const calibrationOut = values['fit-calibration'];
-  if (calibrationOut !== undefined) {
-    const hybrid = mode === 'hybrid';
-    const fit = fitCalibrationOnRecords(records, hybrid ? HYBRID_CALIBRATION : DEFAULT_CALIBRATION);
+  if (calibrationOut !== undefined && calibrationTarget) {
+    const fit = fitCalibrationOnRecords(records, calibrationTarget.current);
     await writeCalibration(fit, calibrationOut);
-    const home = hybrid ? 'src/engine/hybrid-calibration.json' : 'src/match/calibration.json';
     io.err(
       `ayat bench: ${mode} mode's calibration fitted on ${fit.clips} clips (${fit.correct} right, log loss ${fit.loss.toFixed(3)}), ` +
-        `written to ${calibrationOut}; copy it to ${home} to use it\n`,
+        `written to ${calibrationOut}; copy it to ${calibrationTarget.file} to use it\n`,
     );
   }
   return report.summary.error_count > 0 ? 1 : 0;

@@ -24,8 +24,9 @@ const require = createRequire(import.meta.url);
 export const HYBRID_CALIBRATION: Calibration = validateCalibration(require('./hybrid-calibration.json') as Calibration);
 
 /**
- * Tuned on dev with the shipped models (`npm run bench:tune-matcher -- --clap-model models/ayat-clap`):
- * top-1 87.5 % vs full's 87.2 %, aligning QuranCLAP's 40 verses and 30 n-gram regions instead of 300.
+ * Tuned on dev with the previous acoustic model (`npm run bench:tune-matcher -- --clap-model
+ * models/ayat-clap`): top-1 87.5 % vs full's 87.2 %, aligning QuranCLAP's 40 verses and 30 n-gram
+ * regions instead of 300. Not re-tuned for the current one (docs/modes.md: 86.0 % vs full's 86.5 %).
  */
 export const DEFAULT_HYBRID: HybridOptions = { shortlist: 40, neighbours: 1, ngramRegions: 30, priorWeight: 3, calibration: HYBRID_CALIBRATION };
 

@@ -15,10 +15,10 @@ const DESCRIPTIONS: Record<Mode, Omit<ModeInfo, 'id'>> = {
 };
 
 /**
- * The modes this server offers; the UI offers only these. The default first (the CLI's default,
- * src/engine/modes.ts PREFERRED_MODE where its models are installed, else full), then full always (without its model it
- * answers 503 model_unavailable), then each other mode whose models' folders hold a card
- * (checked once, at start-up; nothing is loaded).
+ * The modes this server offers; the UI offers only these. The default first (the CLI's:
+ * PREFERRED_MODE where its models are installed, else full), then full always (without its
+ * model it answers 503 model_unavailable), then each other mode whose models' folders hold a
+ * card (checked once, at start-up; nothing is loaded).
  */
 export function availableModes(models: ModeModelOptions = {}, env: NodeJS.ProcessEnv = process.env): ModeInfo[] {
   const first = defaultMode(models, env);
