@@ -114,6 +114,7 @@ def write_card(out: Path, model: CtcModel, ckpt: dict, int8: bool, name: str) ->
             "hours": ckpt.get("train_hours"),
             "epochs": ckpt["state"]["epoch"],
             "steps": ckpt["state"]["step"],
+            **({"averaged_steps": ckpt["averaged_steps"]} if "averaged_steps" in ckpt else {}),
             "train_time_s": round(ckpt["state"]["elapsed_s"]),
             "augmentation": "speed 0.85-1.15, noise 5-35 dB SNR, synthetic reverb, band-limit/tilt, mel warp, SpecAugment"
                             + (f", at strength {ckpt['args']['augment_strength']}" if "args" in ckpt else ""),
@@ -137,7 +138,9 @@ def write_card_markdown(out: Path, card: dict) -> None:
         f"| sha256 | `{card['sha256']}` |",
         f"| units | {' '.join(card['units'][1:])} (+ blank); rules in `src/quran/units.json` |",
         f"| training data | {t['data']}; reciters: {', '.join(t['reciters'] or [])}; {t['hours']} h |",
-        f"| training | {t['steps']} steps, {t['epochs']} full epochs, {t['train_time_s'] / 60:.0f} min |",
+        f"| training | {t['steps']} steps, {t['epochs']} full epochs, {t['train_time_s'] / 60:.0f} min"
+        + (f"; weights averaged over the checkpoints at steps {', '.join(map(str, t['averaged_steps']))}" if "averaged_steps" in t else "")
+        + " |",
         f"| augmentation | {t['augmentation']} |", "",
         "## Metrics (dev set: reciters never trained on)", "",
         "```json", json.dumps(card["metrics"], indent=2, ensure_ascii=False), "```", "",

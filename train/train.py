@@ -56,6 +56,8 @@ def parse_args(argv=None):
     p.add_argument("--subsampling", type=int, choices=[4, 6], help="override the preset's frame rate (new runs)")
     p.add_argument("--resume", help="checkpoint to resume from (model, optimiser, progress)")
     p.add_argument("--eval-minutes", type=float, default=15.0, help="minutes between dev evaluations and checkpoints (also at each epoch end)")
+    p.add_argument("--keep-evals", action="store_true",
+                   help="also keep each evaluation's weights as <out>/step-N.pt (for average.py)")
     p.add_argument("--log-every", type=int, default=50, help="steps between loss lines on stdout")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=0)
@@ -204,6 +206,8 @@ def main(argv=None) -> int:
         if entry.get("best") or not dev:
             torch.save(payload, out / "best.tmp.pt")
             (out / "best.tmp.pt").replace(out / "best.pt")
+        if args.keep_evals:
+            torch.save({k: v for k, v in payload.items() if k != "optimizer"}, out / f"step-{state['step']}.pt")
         with open(out / "log.jsonl", "a", encoding="utf-8") as f:
             f.write(json.dumps(entry) + "\n")
         print(json.dumps(entry), flush=True)

@@ -52,6 +52,41 @@ test('prepare -> a short training run: the CTC loss falls past the blank plateau
   assert.ok(last < 1.0 && last < first * 0.3, `loss did not fall enough: ${first} -> ${last}`);
 });
 
+test('--keep-evals keeps a resumed run\'s checkpoints; average.py writes their mean, evaluated, and export.py takes it', () => {
+  const run2 = path.join(dir, 'run2');
+  mustRunPython([
+    'train/train.py', '--train', path.join(dir, 'cache-a'), '--out', run2, '--resume', path.join(dir, 'run', 'last.pt'),
+    '--device', 'cpu', '--threads', '1', '--no-augment', '--max-steps', '130', '--epochs', '1000',
+    '--batch-seconds', '30', '--lr', '5e-3', '--warmup', '5', '--log-every', '5', '--eval-minutes', '1000', '--keep-evals',
+  ]);
+  const a = path.join(dir, 'run', 'last.pt');
+  const b = path.join(run2, 'step-130.pt');
+  const avg = path.join(dir, 'avg.pt');
+  const printed = JSON.parse(mustRunPython(['train/average.py', b, a, '--dev', path.join(dir, 'cache-b'), '--out', avg]).trim()) as Record<string, unknown>;
+  assert.deepEqual(printed['averaged_steps'], [120, 130]);
+  assert.equal(typeof printed['uer'], 'number');
+
+  const check = [
+    'import sys, torch',
+    'a, b, m = (torch.load(p, map_location="cpu") for p in sys.argv[1:4])',
+    'diffs = [float((m["model"][k] - (a["model"][k] + b["model"][k]) / 2).abs().max()) for k in m["model"] if m["model"][k].is_floating_point()]',
+    'moved = max(float((a["model"][k] - b["model"][k]).abs().max()) for k in m["model"] if m["model"][k].is_floating_point())',
+    'print(max(diffs), moved, "optimizer" in m)',
+  ].join('\n');
+  const [maxDiff, moved, hasOptimizer] = mustRunPython(['-c', check, a, b, avg]).trim().split(' ');
+  assert.ok(Number(moved) > 1e-4, `the resumed run did not change the weights (${moved})`);
+  assert.ok(Number(maxDiff) < 1e-6, `averaged weights differ from the mean by ${maxDiff}`);
+  assert.equal(hasOptimizer, 'False');
+
+  mustRunPython(['train/export.py', avg, path.join(dir, 'model-avg')]);
+  const card = JSON.parse(readFileSync(path.join(dir, 'model-avg', 'card.json'), 'utf8')) as {
+    training: { averaged_steps: number[] }; metrics: { dev_unit_error_rate_greedy: Record<string, number> };
+  };
+  assert.deepEqual(card.training.averaged_steps, [120, 130]);
+  assert.equal(card.metrics.dev_unit_error_rate_greedy['uer'], printed['uer']);
+  assert.match(readFileSync(path.join(dir, 'model-avg', 'card.md'), 'utf8'), /averaged over the checkpoints at steps 120, 130/);
+});
+
 test('prepare --exclude/--sample adds only ayat a train manifest lacks, a reproducible random few', () => {
   const manifest = path.join(dir, 'known.jsonl');
   const known = [[112, 1], [113, 2]].map(([s, a]) =>
