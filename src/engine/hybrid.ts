@@ -24,15 +24,16 @@ const require = createRequire(import.meta.url);
 export const HYBRID_CALIBRATION: Calibration = validateCalibration(require('./hybrid-calibration.json') as Calibration);
 
 /**
- * Tuned on dev with the previous acoustic model (`npm run bench:tune-matcher -- --clap-model
- * models/ayat-clap`): top-1 87.5 % vs full's 87.2 %, aligning QuranCLAP's 40 verses and 30 n-gram
- * regions instead of 300. Not re-tuned for the current one (docs/modes.md: 86.0 % vs full's 86.5 %).
+ * Tuned on dev for the current acoustic model (`npm run bench:tune-matcher -- --clap-model
+ * models/ayat-clap --grid …`): QuranCLAP's 20 verses (±1 neighbour) and 100 n-gram regions instead
+ * of full's 300. Sequence accuracy 88.2 %; the best setting tried (80 verses, weight 2) was one
+ * clip better and aligns about twice as many regions; this one also won with the previous model.
  */
-export const DEFAULT_HYBRID: HybridOptions = { shortlist: 40, neighbours: 1, ngramRegions: 30, priorWeight: 3, calibration: HYBRID_CALIBRATION };
+export const DEFAULT_HYBRID: HybridOptions = { shortlist: 20, neighbours: 1, ngramRegions: 100, priorWeight: 3, calibration: HYBRID_CALIBRATION };
 
 /**
  * Hybrid mode: the acoustic model's posteriors and QuranCLAP's clip embedding; the matcher
- * aligns the embedding's shortlist plus half as many n-gram regions as full mode, and ranks
+ * aligns the embedding's shortlist plus a third of full mode's n-gram regions, and ranks
  * candidates by CTC score + priorWeight × (cosine − best cosine).
  */
 export class HybridRecogniser implements ChunkRecogniser {
