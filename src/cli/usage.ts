@@ -19,8 +19,9 @@ Commands:
              and search a library
 
 Modes (--mode):
-  full         acoustic model + matching over the whole Quran (default)
   hybrid       QuranCLAP shortlist + n-gram regions rescored by the acoustic model
+               (default; full when the QuranCLAP model is not installed)
+  full         acoustic model + matching over the whole Quran
   clap         QuranCLAP: audio embedding, cosine search over the 6,236 verses
   lightweight  clip features + a small bridge network (no acoustic model; fastest)
 
@@ -44,8 +45,9 @@ Options:
   --json         one JSON object per file per line:
                  {"file","status":"ok"|"no_match"|"error","verses":[{"surah","ayah"}],
                   "confidence","start_s","end_s","candidates":[{"verses","score"}],"error"?}
-  --mode MODE    full (default): acoustic model + matching over the whole Quran;
-                 hybrid: QuranCLAP shortlist + n-gram regions rescored by the acoustic model;
+  --mode MODE    hybrid (default; full without the QuranCLAP model): QuranCLAP
+                 shortlist + n-gram regions rescored by the acoustic model;
+                 full: acoustic model + matching over the whole Quran;
                  clap: QuranCLAP audio embedding, cosine search over the verses;
                  lightweight: clip features + bridge network (fastest, least accurate)
   --model DIR    acoustic model folder or bundled model name (default: models/ayat-ctc,
@@ -69,7 +71,8 @@ and confidence calibration.
 
 Options:
   --manifest FILE          benchmark manifest ({"samples": [...]}, files relative to it)
-  --mode MODE              full (default), hybrid, clap, lightweight; or several,
+  --mode MODE              hybrid (default; full without the QuranCLAP model), full,
+                           clap, lightweight; or several,
                            comma-separated, or all: each runs in its own process and
                            one table compares them (accuracy, latency, size, memory)
   --model DIR              acoustic model folder or name (default models/ayat-ctc)

@@ -36,8 +36,8 @@ describe('ayat bench', () => {
     const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
     assert.equal(report.summary.total, 3);
     assert.equal(report.summary.error_count, 1);
-    assert.equal(report.mode, 'full', 'the default');
-    assert.equal(report.model.name, 'tiny-test');
+    assert.equal(report.mode, 'hybrid', 'the default: the shipped QuranCLAP model is installed');
+    assert.equal(report.model.name, 'tiny-test+ayat-clap');
     assert.deepEqual(report.samples.map((s) => s.status).slice(0, 1), ['no_match']);
     assert.deepEqual(Object.keys(report.by_source), ['other', 'synthetic']);
   });

@@ -36,8 +36,8 @@ describe('ayat CLI with the trained model (models/ayat-ctc)', () => {
       assert.equal(r.code, 0, r.stderr);
       const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
       assert.equal(report.summary.total, 4);
-      assert.equal(report.mode, 'full', 'the default mode');
-      assert.deepEqual(report.models?.map((m) => m.role), ['acoustic']);
+      assert.equal(report.mode, 'hybrid', 'the default mode when the shipped QuranCLAP model is installed');
+      assert.deepEqual(report.models?.map((m) => m.role), ['acoustic', 'clap']);
       assert.ok(report.summary.sequence_accuracy >= 0.5, `sequence accuracy ${report.summary.sequence_accuracy}`);
       assert.ok(report.latency_ms.total.p50 > 0);
       assert.ok(report.samples.every((s) => s.features !== undefined || s.status === 'no_match'));

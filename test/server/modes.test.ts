@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Identification } from '../../src/engine/identify.js';
-import { defaultMode, PREFERRED_MODE, lazyModeIdentifier, ModeUnavailableError, type Mode } from '../../src/engine/modes.js';
+import { defaultMode, lazyModeIdentifier, ModeUnavailableError, type Mode } from '../../src/engine/modes.js';
 import type { SampleIdentifier } from '../../src/server/context.js';
 import { modeIdentifiers } from '../../src/server/modeIdentifiers.js';
 import { availableModes } from '../../src/server/modes.js';
@@ -70,12 +70,12 @@ function assertContract(body: any, mode: string, top: number): void {
 }
 
 describe('server modes with every model installed', () => {
-  it('GET /modes lists the default (full) first, then clap, lightweight and hybrid, with their labels', async () => {
+  it('GET /modes lists hybrid first (the default), then full, clap and lightweight, with their labels', async () => {
     const { status, body } = await t.json('/modes');
     assert.equal(status, 200);
-    assert.equal(body.default, PREFERRED_MODE);
-    assert.deepEqual(ids(body.modes), ['full', 'clap', 'lightweight', 'hybrid']);
-    assert.deepEqual(body.modes.map((m: { label: string }) => m.label), ['Full', 'CLAP', 'Lightweight', 'Hybrid']);
+    assert.equal(body.default, 'hybrid');
+    assert.deepEqual(ids(body.modes), ['hybrid', 'full', 'clap', 'lightweight']);
+    assert.deepEqual(body.modes.map((m: { label: string }) => m.label), ['Hybrid', 'Full', 'CLAP', 'Lightweight']);
     for (const m of body.modes) assert.ok(m.description.length > 0, m.id);
     assert.deepEqual(ids(t.server.modes), ids(body.modes));
   });
@@ -161,8 +161,9 @@ describe('server modes without the embedding models', () => {
 describe('defaultMode', () => {
   const none = (): NodeJS.ProcessEnv => ({ AYAT_MODEL: f('empty'), AYAT_CLAP_MODEL: f('empty'), AYAT_LIGHTWEIGHT_MODEL: f('empty') });
 
-  it('is the preferred mode where its models are installed, else full', () => {
-    assert.equal(defaultMode({ model: f('ctc'), clapModel: f('clap'), lightweightModel: f('bridge') }, none()), PREFERRED_MODE);
+  it('is hybrid where the acoustic and QuranCLAP models are installed, else full', () => {
+    assert.equal(defaultMode({ model: f('ctc'), clapModel: f('clap') }, none()), 'hybrid');
+    assert.equal(defaultMode({ model: f('ctc') }, none()), 'full', 'no QuranCLAP model');
     assert.equal(defaultMode({ clapModel: f('clap') }, none()), 'full', 'no acoustic model: full, which reports it');
     assert.equal(defaultMode({ lightweightModel: f('bridge') }, none()), 'full');
   });
@@ -174,7 +175,7 @@ describe('availableModes', () => {
   it('finds models through the options, else the environment variables', () => {
     assert.deepEqual(ids(availableModes({}, none())), ['full']);
     assert.deepEqual(ids(availableModes({}, { ...none(), AYAT_CLAP_MODEL: f('clap') })), ['full', 'clap']);
-    assert.deepEqual(ids(availableModes({}, { ...none(), AYAT_MODEL: f('ctc'), AYAT_CLAP_MODEL: f('clap') })), ['full', 'clap', 'hybrid']);
+    assert.deepEqual(ids(availableModes({}, { ...none(), AYAT_MODEL: f('ctc'), AYAT_CLAP_MODEL: f('clap') })), ['hybrid', 'full', 'clap'], 'hybrid, the default, first');
     assert.deepEqual(ids(availableModes({ lightweightModel: f('bridge') }, none())), ['full', 'lightweight']);
     // The option wins over the environment.
     assert.deepEqual(ids(availableModes({ clapModel: f('empty') }, { ...none(), AYAT_CLAP_MODEL: f('clap') })), ['full']);

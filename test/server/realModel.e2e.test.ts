@@ -57,8 +57,8 @@ describe('POST /identify with the trained model', () => {
     const body = response.body;
     assert.deepEqual(body.verses, [1, 2, 3, 4].map((ayah) => ({ surah: 112, ayah })), JSON.stringify(body));
     assert.equal(body.file, 'ikhlas.wav');
-    assert.equal(body.mode, 'full', 'the default mode, as the CLI\'s');
-    const { result } = await lazyModeIdentifier('full', { model: modelDir }, { maxCandidates: 10 }).identifyFile(library.ikhlas.path, 'ikhlas.wav');
+    assert.equal(body.mode, 'hybrid', 'the default mode, as the CLI\'s');
+    const { result } = await lazyModeIdentifier('hybrid', { model: modelDir }, { maxCandidates: 10 }).identifyFile(library.ikhlas.path, 'ikhlas.wav');
     assert.deepEqual(body.verses, result.verses);
     assert.equal(body.confidence, result.confidence);
     assert.deepEqual(body.candidates, result.candidates);

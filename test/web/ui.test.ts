@@ -69,8 +69,8 @@ describe('web UI (no model needed)', () => {
       const page = await open(undefined, all);
       await page.waitForFunction(() => (document.querySelector('#mode') as HTMLSelectElement | null)?.options.length === 4);
       const options = await page.$$eval('#mode option', (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
-      assert.deepEqual(options, [['full', 'Full'], ['clap', 'CLAP'], ['lightweight', 'Lightweight'], ['hybrid', 'Hybrid']]);
-      assert.equal(await page.inputValue('#mode'), 'full', 'the default is chosen');
+      assert.deepEqual(options, [['hybrid', 'Hybrid'], ['full', 'Full'], ['clap', 'CLAP'], ['lightweight', 'Lightweight']]);
+      assert.equal(await page.inputValue('#mode'), 'hybrid', 'the default is chosen');
       assert.equal(await page.isEnabled('#mode'), true);
       assert.equal(await page.$eval('#mode', (s) => (s as HTMLSelectElement).labels?.[0]?.textContent?.trim().startsWith('Mode')), true);
       await page.selectOption('#mode', 'lightweight');
