@@ -7,7 +7,7 @@ Stages (prepare the audio caches first with train/prepare.py):
   /usr/bin/python3 train/clap.py cache --acoustic runs/cpu/best.pt --audio .cache/train --out .cache/clap-train --views 3
   /usr/bin/python3 train/clap.py cache --acoustic runs/cpu/best.pt --audio .cache/dev --out .cache/clap-dev --eval
   # 2. train: phase 1 (heads + text tower, encoder frozen), phase 2 (last 2 encoder blocks too, smaller lr)
-  /usr/bin/python3 train/clap.py train --phase 1 --acoustic runs/cpu/best.pt --states .cache/clap-train --dev-states .cache/clap-dev --out runs/clap/p1 --epochs 40
+  /usr/bin/python3 train/clap.py train --phase 1 --pooling attention --acoustic runs/cpu/best.pt --states .cache/clap-train --dev-states .cache/clap-dev --out runs/clap/p1 --epochs 40
   /usr/bin/python3 train/clap.py train --phase 2 --init runs/clap/p1/best.pt --states .cache/clap-train --dev-states .cache/clap-dev --out runs/clap/p2 --epochs 20
   # 3. export: both towers to ONNX, the 6,236 verse embeddings, a card (calibrated on dev)
   /usr/bin/python3 train/clap.py export runs/clap/p2/best.pt models/ayat-clap --int8 --calibrate-on .cache/dev
