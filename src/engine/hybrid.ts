@@ -24,12 +24,12 @@ const require = createRequire(import.meta.url);
 export const HYBRID_CALIBRATION: Calibration = validateCalibration(require('./hybrid-calibration.json') as Calibration);
 
 /**
- * Tuned on dev for the current acoustic model (`npm run bench:tune-matcher -- --clap-model
- * models/ayat-clap --grid …`): QuranCLAP's 20 verses (±1 neighbour) and 100 n-gram regions instead
- * of full's 300. Sequence accuracy 88.2 %; the best setting tried (80 verses, weight 2) was one
- * clip better and aligns about twice as many regions; this one also won with the previous model.
+ * Tuned on dev for the current acoustic and QuranCLAP models (`npm run bench:tune-matcher --
+ * --clap-model models/ayat-clap --grid …`): QuranCLAP's 40 verses (±1 neighbour) and 100 n-gram
+ * regions instead of full's 300. Sequence accuracy 88.5 %, as high as any setting tried; 80 verses
+ * at weight 2 tied it (two more clips in the top 5) and aligns twice as many verses.
  */
-export const DEFAULT_HYBRID: HybridOptions = { shortlist: 20, neighbours: 1, ngramRegions: 100, priorWeight: 3, calibration: HYBRID_CALIBRATION };
+export const DEFAULT_HYBRID: HybridOptions = { shortlist: 40, neighbours: 1, ngramRegions: 100, priorWeight: 3, calibration: HYBRID_CALIBRATION };
 
 /**
  * Hybrid mode: the acoustic model's posteriors and QuranCLAP's clip embedding; the matcher

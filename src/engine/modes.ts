@@ -93,7 +93,7 @@ export function modeInstalled(mode: Mode, options: ModeModelOptions = {}, env: N
 
 /**
  * The mode used when none is asked for, where its models are installed (else full): hybrid, which
- * the mode benchmark (docs/modes.md) measures at least as accurate as full (one dev clip ahead with
+ * the mode benchmark (docs/modes.md) measures at least as accurate as full (two dev clips ahead with
  * the current models) and faster. Switch back to full if a re-measurement says otherwise.
  */
 export const PREFERRED_MODE: Mode = 'hybrid';
