@@ -1,12 +1,61 @@
+import { MODE_MODELS, MODES, PREFERRED_MODE, type Mode, type ModelRole } from '../engine/modes.js';
+
 /** A problem with the command line itself: exit code 2, with a hint to --help. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const MAIN_HELP = `ayat — identify which Quran verse(s) a recording recites, offline.
+const MODE_SUMMARY: Record<Mode, string> = {
+  hybrid: 'QuranCLAP shortlist + n-gram regions rescored by the acoustic model',
+  full: 'acoustic model + matching over the whole Quran',
+  clap: 'QuranCLAP: audio embedding, cosine search over the 6,236 verses',
+  lightweight: 'clip features + bridge network (no acoustic model; fastest)',
+};
+
+const MODEL_NAME: Record<ModelRole, string> = { acoustic: 'acoustic model', clap: 'QuranCLAP model', lightweight: 'bridge model' };
+
+/** The modes, the default first, so that help texts follow PREFERRED_MODE when it changes. */
+export function modesInHelpOrder(preferred: Mode): Mode[] {
+  return [preferred, ...MODES.filter((m) => m !== preferred)];
+}
+
+/** "(default)", or "(default; full when the QuranCLAP model is not installed)" where the default falls back. */
+export function defaultNote(preferred: Mode): string {
+  const extra = MODE_MODELS[preferred].filter((role) => !MODE_MODELS.full.includes(role));
+  if (extra.length === 0) return '(default)';
+  const models = extra.map((role) => `the ${MODEL_NAME[role]}`).join(' or ');
+  return `(default; full when ${models} ${extra.length === 1 ? 'is' : 'are'} not installed)`;
+}
+
+function mainModesBlock(preferred: Mode): string {
+  return modesInHelpOrder(preferred)
+    .map((mode) => {
+      const line = `  ${mode.padEnd(11)}  ${MODE_SUMMARY[mode]}`;
+      return mode === preferred ? `${line}\n${' '.repeat(15)}${defaultNote(preferred)}` : line;
+    })
+    .join('\n');
+}
+
+function identifyModeOption(preferred: Mode): string {
+  const lines = modesInHelpOrder(preferred).map((mode) =>
+    mode === preferred ? `${mode} ${defaultNote(preferred)}:\n${' '.repeat(19)}${MODE_SUMMARY[mode]}` : `${mode}: ${MODE_SUMMARY[mode]}`,
+  );
+  return `  --mode MODE    ${lines.join(`\n${' '.repeat(17)}`)}`;
+}
+
+function benchModeOption(preferred: Mode): string {
+  const [first, ...rest] = modesInHelpOrder(preferred);
+  return `  --mode MODE              ${first} ${defaultNote(preferred)},
+                           ${rest.join(', ')}; or several, comma-separated, or all:
+                           each runs in its own process and one table compares them
+                           (accuracy, latency, size, memory)`;
+}
+
+export function mainHelp(preferred: Mode): string {
+  return `ayat — identify which Quran verse(s) a recording recites, offline.
 
 Usage:
-  ayat identify <files...> [--top N] [--json] [--mode full|clap|lightweight|hybrid]
+  ayat identify <files...> [--top N] [--json] [--mode ${modesInHelpOrder(preferred).join('|')}]
   ayat bench --manifest <manifest.json> [options]
   ayat serve [--port N] [--data DIR] [--model DIR] [--clap-model DIR] [--lightweight-model DIR]
   ayat --help | ayat <command> --help
@@ -19,11 +68,7 @@ Commands:
              and search a library
 
 Modes (--mode):
-  hybrid       QuranCLAP shortlist + n-gram regions rescored by the acoustic model
-               (default; full when the QuranCLAP model is not installed)
-  full         acoustic model + matching over the whole Quran
-  clap         QuranCLAP: audio embedding, cosine search over the 6,236 verses
-  lightweight  clip features + a small bridge network (no acoustic model; fastest)
+${mainModesBlock(preferred)}
 
 Environment:
   AYAT_MODEL              acoustic model folder used when --model is not given
@@ -34,8 +79,10 @@ Environment:
 Exit codes: 0 every file processed, 1 a file or the run failed, 2 bad usage or a
 mode whose trained model is not installed.
 `;
+}
 
-export const IDENTIFY_HELP = `Usage: ayat identify <files...> [options]
+export function identifyHelp(preferred: Mode): string {
+  return `Usage: ayat identify <files...> [options]
 
 Prints, per file, the recited verse or span (e.g. 112:1-4), the surah name,
 the Arabic text, a confidence (0-1), where it is in the clip, and runners-up.
@@ -45,11 +92,7 @@ Options:
   --json         one JSON object per file per line:
                  {"file","status":"ok"|"no_match"|"error","verses":[{"surah","ayah"}],
                   "confidence","start_s","end_s","candidates":[{"verses","score"}],"error"?}
-  --mode MODE    hybrid (default; full without the QuranCLAP model): QuranCLAP
-                 shortlist + n-gram regions rescored by the acoustic model;
-                 full: acoustic model + matching over the whole Quran;
-                 clap: QuranCLAP audio embedding, cosine search over the verses;
-                 lightweight: clip features + bridge network (fastest, least accurate)
+${identifyModeOption(preferred)}
   --model DIR    acoustic model folder or bundled model name (default: models/ayat-ctc,
                  or $AYAT_MODEL); full and hybrid
   --clap-model DIR          QuranCLAP model folder (default models/ayat-clap, or
@@ -61,8 +104,10 @@ Options:
 Exit codes: 0 every file was processed (ok or no_match), 1 some file failed, 2 bad usage
 or the mode's trained model is not installed.
 `;
+}
 
-export const BENCH_HELP = `Usage: ayat bench --manifest <manifest.json> [options]
+export function benchHelp(preferred: Mode): string {
+  return `Usage: ayat bench --manifest <manifest.json> [options]
 
 Runs every clip of an offline-tarteel style manifest and scores it like the public
 offline-tarteel benchmark (recall, precision, sequence accuracy), plus top-5 hit
@@ -71,10 +116,7 @@ and confidence calibration.
 
 Options:
   --manifest FILE          benchmark manifest ({"samples": [...]}, files relative to it)
-  --mode MODE              hybrid (default; full without the QuranCLAP model), full,
-                           clap, lightweight; or several,
-                           comma-separated, or all: each runs in its own process and
-                           one table compares them (accuracy, latency, size, memory)
+${benchModeOption(preferred)}
   --model DIR              acoustic model folder or name (default models/ayat-ctc)
   --clap-model DIR         QuranCLAP model folder (default models/ayat-clap)
   --lightweight-model DIR  bridge model folder (default models/ayat-bridge)
@@ -91,3 +133,8 @@ Options:
 Exit codes: 0 every clip was processed, 1 a clip or the run failed, 2 bad usage or
 a mode whose trained model is not installed.
 `;
+}
+
+export const MAIN_HELP = mainHelp(PREFERRED_MODE);
+export const IDENTIFY_HELP = identifyHelp(PREFERRED_MODE);
+export const BENCH_HELP = benchHelp(PREFERRED_MODE);
