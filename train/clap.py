@@ -84,6 +84,13 @@ def load_clap(path: str) -> tuple[Clap, dict]:
     return model.eval(), ckpt
 
 
+def run_summary(ckpt: dict) -> dict:
+    """What a checkpoint's own run did, for the card: phase, length, data, dev top-1."""
+    state = ckpt["state"]
+    return {"phase": ckpt["phase"], "pooling": ckpt["clap_config"]["pooling"], "epochs": state["epoch"], "steps": state["step"],
+            "train_time_s": round(state["elapsed_s"]), "clips": ckpt.get("train_clips"), "dev_top1": ckpt.get("metrics", {}).get("dev_top1")}
+
+
 def checkpoint_payload(model: Clap, acoustic: dict, phase: int, state: dict, metrics: dict, extra: dict | None = None) -> dict:
     return {"format": "ayat-clap", "model": model.state_dict(), "clap_config": model.cfg.to_dict(), "acoustic": acoustic,
             "phase": phase, "state": state, "vocab": units.vocab(), "metrics": metrics, **(extra or {})}
@@ -183,9 +190,11 @@ def cmd_train(args) -> int:
     dev_caches = [StateCache.load(p) for p in args.dev_states]
 
     resume = torch.load(args.resume, map_location="cpu") if args.resume else None
+    earlier: list[dict] = []  # the runs this one starts from (phase 1 before phase 2), carried into the card
     if resume:
         model, ckpt = load_clap(args.resume)
         acoustic, phase = ckpt["acoustic"], ckpt["phase"]
+        earlier = ckpt.get("earlier", [])
     elif args.phase == 1:
         if not args.acoustic:
             raise Refused("phase 1 needs --acoustic (the acoustic checkpoint whose encoder the caches came from)")
@@ -197,6 +206,7 @@ def cmd_train(args) -> int:
             raise Refused("phase 2 needs --init (a phase-1 checkpoint)")
         model, ckpt = load_clap(args.init)
         acoustic, phase = ckpt["acoustic"], 2
+        earlier = [*ckpt.get("earlier", []), run_summary(ckpt)]
     for c, p in zip(caches + dev_caches, list(args.states) + list(args.dev_states)):
         if c.meta["acoustic"]["sha256"] != acoustic["sha256"]:
             raise Refused(f"{p} was made from another acoustic checkpoint ({c.meta['acoustic']['path']}); rebuild it with `clap.py cache`")
@@ -256,7 +266,7 @@ def cmd_train(args) -> int:
             state["best"] = list(score)
             entry["best"] = True
         extra = {"optimizer": opt.state_dict(), "train_reciters": sorted(train.reciters), "train_clips": len(train.clips),
-                 "states": [str(p) for p in args.states]}
+                 "states": [str(p) for p in args.states], "earlier": earlier}
         payload = checkpoint_payload(model, acoustic, phase, state, entry, extra)
         torch.save(payload, out / "last.tmp.pt")
         (out / "last.tmp.pt").replace(out / "last.pt")
@@ -397,9 +407,9 @@ def cmd_export(args) -> int:
         "architecture": {"audio": f"acoustic encoder ({ckpt['acoustic']['config']['n_layers']} Conformer blocks, d={ckpt['acoustic']['config']['d_model']}) "
                                   f"-> {model.cfg.pooling} pooling -> MLP -> L2", "text": "unit embeddings -> dilated conv blocks -> mean+max -> MLP -> L2",
                          **model.cfg.to_dict()},
-        "training": {"phase": ckpt["phase"], "epochs": ckpt["state"]["epoch"], "steps": ckpt["state"]["step"],
-                     "train_time_s": round(ckpt["state"]["elapsed_s"]), "reciters": ckpt.get("train_reciters"),
-                     "clips": ckpt.get("train_clips"), "acoustic_checkpoint_sha256": ckpt["acoustic"]["sha256"]},
+        "training": {k: v for k, v in run_summary(ckpt).items() if k not in ("pooling", "dev_top1")}
+                    | {"reciters": ckpt.get("train_reciters"), "acoustic_checkpoint_sha256": ckpt["acoustic"]["sha256"],
+                       "earlier": ckpt.get("earlier", [])},
         "metrics": {k: v for k, v in ckpt.get("metrics", {}).items() if k.startswith("dev_")},
     }
     write_card(out / "card.json", card)

@@ -76,6 +76,9 @@ print(json.dumps({"trunk": diff("audio.encoder.subsample.0.weight"), "top": diff
 
     const f32 = await ClapModel.load(p('model-f32'));
     assert.ok(f32.card.calibration !== null, 'calibrated on the dev cache');
+    const training = (f32.card as unknown as { training: { phase: number; earlier: { phase: number; epochs: number }[] } }).training;
+    assert.equal(training.phase, 2);
+    assert.deepEqual(training.earlier.map((run) => [run.phase, run.epochs]), [[1, 30]], 'the card records the phase-1 run phase 2 started from');
     const audio = await f32.embedClip(samples);
     assert.equal(audio.length, 256);
     assert.ok(maxDiff(audio, ref.audio) < 1e-4, `audio tower float32: max |onnx - torch| = ${maxDiff(audio, ref.audio)}`);
