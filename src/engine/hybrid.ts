@@ -26,8 +26,9 @@ export const HYBRID_CALIBRATION: Calibration = validateCalibration(require('./hy
 /**
  * Tuned on dev for the current acoustic and QuranCLAP models (`npm run bench:tune-matcher --
  * --clap-model models/ayat-clap --grid …`): QuranCLAP's 40 verses (±1 neighbour) and 100 n-gram
- * regions instead of full's 300. Sequence accuracy 88.5 %, as high as any setting tried; 80 verses
- * at weight 2 tied it (two more clips in the top 5) and aligns twice as many verses.
+ * regions instead of full's 300, fused at weight 3: sequence accuracy 88.5 % (as 20 verses, or
+ * weight 4). 80 verses at weight 2 reached 88.9 %, but aligning twice as many verses made hybrid
+ * slower than full (model + search on 8–12-s clips: 121 vs 105 ms), and hybrid must be faster.
  */
 export const DEFAULT_HYBRID: HybridOptions = { shortlist: 40, neighbours: 1, ngramRegions: 100, priorWeight: 3, calibration: HYBRID_CALIBRATION };
 
