@@ -1,16 +1,9 @@
-import { MODE_MODELS, MODES, PREFERRED_MODE, type Mode, type ModelRole } from '../engine/modes.js';
+import { MODE_DESCRIPTIONS, MODE_MODELS, MODES, PREFERRED_MODE, type Mode, type ModelRole } from '../engine/modes.js';
 
 /** A problem with the command line itself: exit code 2, with a hint to --help. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
-
-const MODE_SUMMARY: Record<Mode, string> = {
-  hybrid: 'QuranCLAP shortlist + n-gram regions rescored by the acoustic model',
-  full: 'acoustic model + matching over the whole Quran',
-  clap: 'QuranCLAP: audio embedding, cosine search over the 6,236 verses',
-  lightweight: 'clip features + bridge network (no acoustic model; fastest)',
-};
 
 const MODEL_NAME: Record<ModelRole, string> = { acoustic: 'acoustic model', clap: 'QuranCLAP model', lightweight: 'bridge model' };
 
@@ -30,7 +23,7 @@ export function defaultNote(preferred: Mode): string {
 function mainModesBlock(preferred: Mode): string {
   return modesInHelpOrder(preferred)
     .map((mode) => {
-      const line = `  ${mode.padEnd(11)}  ${MODE_SUMMARY[mode]}`;
+      const line = `  ${mode.padEnd(11)}  ${MODE_DESCRIPTIONS[mode]}`;
       return mode === preferred ? `${line}\n${' '.repeat(15)}${defaultNote(preferred)}` : line;
     })
     .join('\n');
@@ -38,7 +31,7 @@ function mainModesBlock(preferred: Mode): string {
 
 function identifyModeOption(preferred: Mode): string {
   const lines = modesInHelpOrder(preferred).map((mode) =>
-    mode === preferred ? `${mode} ${defaultNote(preferred)}:\n${' '.repeat(19)}${MODE_SUMMARY[mode]}` : `${mode}: ${MODE_SUMMARY[mode]}`,
+    mode === preferred ? `${mode} ${defaultNote(preferred)}:\n${' '.repeat(19)}${MODE_DESCRIPTIONS[mode]}` : `${mode}: ${MODE_DESCRIPTIONS[mode]}`,
   );
   return `  --mode MODE    ${lines.join(`\n${' '.repeat(17)}`)}`;
 }

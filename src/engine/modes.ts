@@ -26,6 +26,14 @@ import type { ChunkRecogniser } from './ports.js';
 export const MODES = ['full', 'clap', 'lightweight', 'hybrid'] as const;
 export type Mode = (typeof MODES)[number];
 
+/** One line per mode, for the CLI's help and the web app's mode list. */
+export const MODE_DESCRIPTIONS: Record<Mode, string> = {
+  hybrid: 'QuranCLAP shortlist + n-gram regions rescored by the acoustic model',
+  full: 'acoustic model + matching over the whole Quran',
+  clap: 'QuranCLAP: audio embedding, cosine search over the 6,236 verses',
+  lightweight: 'clip features + bridge network (no acoustic model; fastest)',
+};
+
 /** The kinds of model a mode can need. */
 export type ModelRole = 'acoustic' | EmbedKind;
 

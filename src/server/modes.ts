@@ -1,4 +1,4 @@
-import { defaultMode, MODES, modeInstalled, type Mode, type ModeModelOptions } from '../engine/modes.js';
+import { defaultMode, MODE_DESCRIPTIONS, MODES, modeInstalled, type Mode, type ModeModelOptions } from '../engine/modes.js';
 import { HttpError } from './errors.js';
 
 export interface ModeInfo {
@@ -7,12 +7,7 @@ export interface ModeInfo {
   readonly description: string;
 }
 
-const DESCRIPTIONS: Record<Mode, Omit<ModeInfo, 'id'>> = {
-  full: { label: 'Full', description: 'acoustic model and whole-Quran matching' },
-  lightweight: { label: 'Lightweight', description: 'clip features and a small bridge network (fastest)' },
-  hybrid: { label: 'Hybrid', description: 'QuranCLAP shortlist and n-gram regions rescored by the acoustic model' },
-  clap: { label: 'CLAP', description: 'audio-text embedding retrieval' },
-};
+const LABELS: Record<Mode, string> = { full: 'Full', lightweight: 'Lightweight', hybrid: 'Hybrid', clap: 'CLAP' };
 
 /**
  * The modes this server offers; the UI offers only these. The default first (the CLI's:
@@ -23,7 +18,7 @@ const DESCRIPTIONS: Record<Mode, Omit<ModeInfo, 'id'>> = {
 export function availableModes(models: ModeModelOptions = {}, env: NodeJS.ProcessEnv = process.env): ModeInfo[] {
   const first = defaultMode(models, env);
   const rest = MODES.filter((id) => id !== first && (id === 'full' || modeInstalled(id, models, env)));
-  return [first, ...rest].map((id) => ({ id, ...DESCRIPTIONS[id] }));
+  return [first, ...rest].map((id) => ({ id, label: LABELS[id], description: MODE_DESCRIPTIONS[id] }));
 }
 
 export function parseModeParam(value: unknown, modes: readonly ModeInfo[]): Mode {
