@@ -1,11 +1,10 @@
-import { MODE_DESCRIPTIONS, MODE_MODELS, MODES, PREFERRED_MODE, type Mode, type ModelRole } from '../engine/modes.js';
+import { MODE_DESCRIPTIONS, MODE_MODELS, MODES, PREFERRED_MODE, type Mode } from '../engine/modes.js';
+import { EMBED_DEFAULTS, type EmbedKind } from '../embed/registry.js';
 
 /** A problem with the command line itself: exit code 2, with a hint to --help. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
-
-const MODEL_NAME: Record<ModelRole, string> = { acoustic: 'acoustic model', clap: 'QuranCLAP model', lightweight: 'bridge model' };
 
 /** The modes, the default first, so that help texts follow PREFERRED_MODE when it changes. */
 export function modesInHelpOrder(preferred: Mode): Mode[] {
@@ -14,9 +13,9 @@ export function modesInHelpOrder(preferred: Mode): Mode[] {
 
 /** "(default)", or "(default; full when the QuranCLAP model is not installed)" where the default falls back. */
 export function defaultNote(preferred: Mode): string {
-  const extra = MODE_MODELS[preferred].filter((role) => !MODE_MODELS.full.includes(role));
+  const extra = MODE_MODELS[preferred].filter((role): role is EmbedKind => role !== 'acoustic');
   if (extra.length === 0) return '(default)';
-  const models = extra.map((role) => `the ${MODEL_NAME[role]}`).join(' or ');
+  const models = extra.map((kind) => `the ${EMBED_DEFAULTS[kind].what}`).join(' or ');
   return `(default; full when ${models} ${extra.length === 1 ? 'is' : 'are'} not installed)`;
 }
 

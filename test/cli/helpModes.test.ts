@@ -38,6 +38,6 @@ describe('help texts name the default mode from PREFERRED_MODE', () => {
   it('the note says what the default falls back from', () => {
     assert.equal(defaultNote('full'), '(default)');
     assert.equal(defaultNote('hybrid'), '(default; full when the QuranCLAP model is not installed)');
-    assert.equal(defaultNote('lightweight'), '(default; full when the bridge model is not installed)');
+    assert.equal(defaultNote('lightweight'), '(default; full when the lightweight bridge model is not installed)');
   });
 });
