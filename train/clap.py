@@ -189,12 +189,12 @@ def cmd_train(args) -> int:
         check_trainable_rows(c.rows)
     dev_caches = [StateCache.load(p) for p in args.dev_states]
 
-    resume = torch.load(args.resume, map_location="cpu") if args.resume else None
+    resume = None
     earlier: list[dict] = []  # the runs this one starts from (phase 1 before phase 2), carried into the card
-    if resume:
-        model, ckpt = load_clap(args.resume)
-        acoustic, phase = ckpt["acoustic"], ckpt["phase"]
-        earlier = ckpt.get("earlier", [])
+    if args.resume:
+        model, resume = load_clap(args.resume)
+        acoustic, phase = resume["acoustic"], resume["phase"]
+        earlier = resume.get("earlier", [])
     elif args.phase == 1:
         if not args.acoustic:
             raise Refused("phase 1 needs --acoustic (the acoustic checkpoint whose encoder the caches came from)")

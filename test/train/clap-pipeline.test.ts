@@ -60,6 +60,16 @@ print(json.dumps({"trunk": diff("audio.encoder.subsample.0.weight"), "top": diff
     assert.ok(changed.head > 0);
   });
 
+  it('--resume continues phase 2 where it stopped and keeps the phase-1 run in its record', () => {
+    mustRunPython(['train/clap.py', 'train', '--resume', p('p2', 'last.pt'), '--states', p('states-train'), '--dev-states', p('states-dev'),
+      '--out', p('p2-resumed'), '--epochs', '4', '--batch-size', '8', '--encoder-lr', '1e-3', '--threads', '1']);
+    assert.deepEqual(log('p2-resumed').map((l) => [l.phase, l.epoch]), [[2, 4]]);
+    const earlier = JSON.parse(mustRunPython(['-c', `
+import torch, json
+print(json.dumps([[r["phase"], r["epochs"]] for r in torch.load(${JSON.stringify(p('p2-resumed', 'last.pt'))})["earlier"]]))`])) as number[][];
+    assert.deepEqual(earlier, [[1, 30]]);
+  });
+
   it('export: both towers in onnxruntime-node match PyTorch (float32 and int8), and so do the verse embeddings', async () => {
     const clip = p('clip16k.wav');
     execFileSync('ffmpeg', ['-v', 'error', '-i', path.join(dir, 'audio', 'espeak-arf2', '112001.wav'), '-ar', '16000', '-ac', '1', '-c:a', 'pcm_s16le', clip]);
