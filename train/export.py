@@ -23,6 +23,7 @@ from onnx import helper, numpy_helper
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ayat_train import units  # noqa: E402
+from ayat_train.augment import CODECS, AugmentConfig  # noqa: E402
 from ayat_train.model import CtcModel, ExportWrapper, ModelConfig, count_params  # noqa: E402
 
 OPSET = 17
@@ -90,6 +91,23 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def augmentation_summary(args: dict | None) -> str:
+    """The augmentations of the checkpoint's (last) run, as the card states them."""
+    args = args or {}
+    if args.get("no_augment"):
+        return "none"
+    parts = ["speed 0.85-1.15"]
+    if args.get("pitch_prob"):
+        lo, hi = AugmentConfig().semitones
+        parts.append(f"pitch {lo:+g}..{hi:+g} semitones (p {args['pitch_prob']})")
+    parts += ["noise 5-35 dB SNR", "synthetic reverb"]
+    if args.get("codec_prob"):
+        parts.append(f"{'/'.join(sorted(CODECS))} codec round trip (p of a batch {args['codec_prob']})")
+    parts += ["band-limit/tilt", "mel warp", "SpecAugment"]
+    strength = f", at strength {args['augment_strength']}" if "augment_strength" in args else ""
+    return ", ".join(parts) + strength
+
+
 def write_card(out: Path, model: CtcModel, ckpt: dict, int8: bool, name: str) -> dict:
     onnx_path = out / "model.onnx"
     card = {
@@ -116,8 +134,7 @@ def write_card(out: Path, model: CtcModel, ckpt: dict, int8: bool, name: str) ->
             "steps": ckpt["state"]["step"],
             **({"averaged_steps": ckpt["averaged_steps"]} if "averaged_steps" in ckpt else {}),
             "train_time_s": round(ckpt["state"]["elapsed_s"]),
-            "augmentation": "speed 0.85-1.15, noise 5-35 dB SNR, synthetic reverb, band-limit/tilt, mel warp, SpecAugment"
-                            + (f", at strength {ckpt['args']['augment_strength']}" if "args" in ckpt else ""),
+            "augmentation": augmentation_summary(ckpt.get("args")),
         },
         "metrics": {"dev_unit_error_rate_greedy": {k: v for k, v in ckpt["metrics"].items() if k.startswith("uer")}},
     }

@@ -22,7 +22,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ayat_train import units  # noqa: E402
-from ayat_train.augment import AugmentConfig, augment_features, augment_waveform, spectral_gains  # noqa: E402
+from ayat_train.augment import AugmentConfig, augment_batch, augment_features, spectral_gains  # noqa: E402
 from ayat_train.data import Cache  # noqa: E402
 from ayat_train.metrics import edit_distance, greedy_decode  # noqa: E402
 from ayat_train.model import CtcModel, ModelConfig, count_params  # noqa: E402
@@ -49,6 +49,10 @@ def parse_args(argv=None):
     p.add_argument("--warmup", type=int, default=300)
     p.add_argument("--no-augment", action="store_true")
     p.add_argument("--augment-strength", type=float, default=1.0, help="0..1: scales how often and how hard clips are augmented")
+    p.add_argument("--pitch-prob", type=float, default=0.0,
+                   help="share of clips pitch-shifted apart from tempo (-4..+9 semitones), before --augment-strength")
+    p.add_argument("--codec-prob", type=float, default=0.0,
+                   help="share of batches sent through a low-rate MP3/Opus/GSM round trip (ffmpeg), before --augment-strength")
     p.add_argument("--dropout", type=float, help="override the model's dropout (also when resuming)")
     p.add_argument("--layers", type=int, help="override the preset's number of encoder blocks (new runs)")
     p.add_argument("--inter-ctc", type=int, metavar="K", help="add a CTC loss on block K's output (weight --inter-weight)")
@@ -173,7 +177,7 @@ def main(argv=None) -> int:
         model.load_state_dict(ckpt["model"])
         opt.load_state_dict(ckpt["optimizer"])
         state = ckpt["state"]
-    aug = AugmentConfig().scaled(args.augment_strength)
+    aug = AugmentConfig(p_pitch=args.pitch_prob, p_codec=args.codec_prob).scaled(args.augment_strength)
     amp = device.startswith("cuda")
     max_samples = int(args.batch_seconds * 16000)
     lengths = [r["length"] for r in train.rows]
@@ -226,7 +230,7 @@ def main(argv=None) -> int:
                 g["lr"] = lr
             waves = [train.wave(i) for i in batch]
             if not args.no_augment:
-                waves = [augment_waveform(w, aug) for w in waves]
+                waves = augment_batch(waves, aug)
             wav, wav_lengths = pad(waves)
             targets = [torch.tensor(train.rows[i]["targets"], dtype=torch.long) for i in batch]
             target_lengths = torch.tensor([len(t) for t in targets])

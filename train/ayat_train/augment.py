@@ -1,6 +1,7 @@
 """Augmentations for unseen voices and phones, applied per batch on the training device.
 
-Waveform: speed (tempo+pitch), additive noise, synthetic reverberation.
+Waveform: speed (tempo+pitch), pitch apart from tempo, synthetic reverberation, additive
+noise, a lossy codec round trip (ffmpeg: low-rate MP3 / Opus / GSM, as phone apps send).
 Spectrum: band-limiting and tilt (phones, low-rate sources), vocal-tract warp of the
 mel axis (pitch/timbre apart from tempo), SpecAugment masks.
 """
@@ -8,8 +9,11 @@ from __future__ import annotations
 
 import math
 import random
+import shutil
+import subprocess
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -19,9 +23,12 @@ from .model import N_FFT, SAMPLE_RATE
 @dataclass
 class AugmentConfig:
     speed: tuple[float, float] = (0.85, 1.15)
+    p_pitch: float = 0.0
+    semitones: tuple[float, float] = (-4.0, 9.0)
     p_noise: float = 0.5
     snr_db: tuple[float, float] = (5.0, 35.0)
     p_reverb: float = 0.3
+    p_codec: float = 0.0
     p_bandlimit: float = 0.35
     p_warp: float = 0.6
     warp: tuple[float, float] = (0.88, 1.12)
@@ -35,6 +42,7 @@ class AugmentConfig:
         lo, hi = self.speed
         return AugmentConfig(
             speed=(1 - (1 - lo) * strength, 1 + (hi - 1) * strength),
+            p_pitch=self.p_pitch * strength, semitones=self.semitones, p_codec=self.p_codec * strength,
             p_noise=self.p_noise * strength, snr_db=self.snr_db, p_reverb=self.p_reverb * strength,
             p_bandlimit=self.p_bandlimit * strength, p_warp=self.p_warp * strength, warp=self.warp,
             freq_masks=round(self.freq_masks * strength), freq_mask_width=self.freq_mask_width,
@@ -45,6 +53,76 @@ def change_speed(wav: torch.Tensor, factor: float) -> torch.Tensor:
     """Resamples so the clip plays `factor` times faster (tempo and pitch change together)."""
     n = max(1, int(round(wav.shape[-1] / factor)))
     return F.interpolate(wav[None, None, :], size=n, mode="linear", align_corners=False)[0, 0]
+
+
+def stretch_time(wav: torch.Tensor, rate: float, n_fft: int = 512, hop: int = 128) -> torch.Tensor:
+    """Phase vocoder: the clip lasts `rate` times longer at the same pitch."""
+    if wav.shape[-1] <= n_fft:
+        return change_speed(wav, 1 / rate)
+    window = torch.hann_window(n_fft, device=wav.device, dtype=wav.dtype)
+    spec = torch.stft(wav, n_fft, hop, window=window, return_complex=True)  # [bins, frames]
+    steps = torch.arange(0, spec.shape[1] - 1, 1 / rate, device=wav.device, dtype=wav.dtype)
+    i0 = steps.floor().long().clamp(max=spec.shape[1] - 2)  # float steps can land on the last frame
+    frac = (steps - i0)[None, :]
+    a, b = spec[:, i0], spec[:, i0 + 1]
+    magnitude = (1 - frac) * a.abs() + frac * b.abs()
+    expected = 2 * math.pi * hop * torch.arange(spec.shape[0], device=wav.device, dtype=wav.dtype)[:, None] / n_fft
+    advance = b.angle() - a.angle() - expected
+    advance = advance - 2 * math.pi * torch.round(advance / (2 * math.pi)) + expected
+    phase = spec[:, :1].angle() + torch.cumsum(torch.cat([torch.zeros_like(advance[:, :1]), advance[:, :-1]], 1), 1)
+    out = torch.istft(torch.polar(magnitude, phase), n_fft, hop, window=window)
+    length = int(round(wav.shape[-1] * rate))
+    return F.pad(out, (0, max(0, length - out.shape[-1])))[:length]
+
+
+def shift_pitch(wav: torch.Tensor, semitones: float) -> torch.Tensor:
+    """Raises the pitch (and the formants with it, like a smaller voice) by `semitones`, keeping the tempo."""
+    rate = 2 ** (semitones / 12)
+    shifted = change_speed(stretch_time(wav, rate), rate)
+    return F.pad(shifted, (0, max(0, wav.shape[-1] - shifted.shape[-1])))[: wav.shape[-1]]
+
+
+CODECS: dict[str, tuple[list[str], str]] = {
+    "mp3": (["-c:a", "libmp3lame", "-b:a", "{kbps}k"], "mp3"),
+    "opus": (["-c:a", "libopus", "-b:a", "{kbps}k"], "ogg"),
+    "gsm": (["-ar", "8000", "-c:a", "libgsm"], "gsm"),
+}
+CODEC_KBPS = {"mp3": (16, 32), "opus": (6, 16), "gsm": (13, 13)}
+
+
+def _ffmpeg_round_trip(wav: torch.Tensor, codec: str, kbps: int) -> torch.Tensor:
+    if shutil.which("ffmpeg") is None:
+        raise RuntimeError("codec augmentation needs ffmpeg (apt install ffmpeg)")
+    encode, fmt = CODECS[codec]
+    pcm = (wav.detach().cpu().clamp(-1, 1) * 32767).to(torch.int16).numpy().tobytes()
+    raw = ["-f", "s16le", "-ar", "16000", "-ac", "1"]
+    quiet = ["ffmpeg", "-hide_banner", "-loglevel", "error"]
+    coded = subprocess.run(quiet + raw + ["-i", "-"] + [a.format(kbps=kbps) for a in encode] + ["-f", fmt, "-"],
+                           input=pcm, capture_output=True, check=True).stdout
+    out = subprocess.run(quiet + ["-f", fmt, "-i", "-"] + raw + ["-"], input=coded, capture_output=True, check=True).stdout
+    return torch.from_numpy(np.frombuffer(out, dtype=np.int16).astype(np.float32) / 32768.0)
+
+
+def _codec_delay(clean: torch.Tensor, decoded: torch.Tensor, max_lag: int = 4000) -> int:
+    """Samples the codec delayed the audio by (encoder look-ahead, padding): the best cross-correlation lag."""
+    n = clean.shape[0] + decoded.shape[0]
+    corr = torch.fft.irfft(torch.fft.rfft(decoded, n) * torch.fft.rfft(clean, n).conj(), n)
+    return int(corr[: max_lag + 1].argmax())
+
+
+def codec_round_trip(waves: list[torch.Tensor], codec: str, kbps: int) -> list[torch.Tensor]:
+    """Encodes and decodes clips with ffmpeg, the losses of a phone app's upload; each clip keeps its length.
+    One ffmpeg pair per call (process start costs more than the coding), so pass a whole batch."""
+    gap = torch.zeros(1600)
+    joined = torch.cat([t for w in waves for t in (w.detach().cpu().float(), gap)])
+    decoded = _ffmpeg_round_trip(joined, codec, kbps)
+    decoded = decoded[_codec_delay(joined, decoded):]
+    decoded = F.pad(decoded, (0, max(0, joined.shape[0] - decoded.shape[0])))
+    out, at = [], 0
+    for w in waves:
+        out.append(decoded[at: at + w.shape[-1]].to(w.device))
+        at += w.shape[-1] + gap.shape[0]
+    return out
 
 
 def add_noise(wav: torch.Tensor, snr_db: float) -> torch.Tensor:
@@ -70,11 +148,22 @@ def reverberate(wav: torch.Tensor, rt60_s: float) -> torch.Tensor:
 
 def augment_waveform(wav: torch.Tensor, cfg: AugmentConfig) -> torch.Tensor:
     wav = change_speed(wav, random.uniform(*cfg.speed))
+    if random.random() < cfg.p_pitch:
+        wav = shift_pitch(wav, random.uniform(*cfg.semitones))
     if random.random() < cfg.p_reverb:
         wav = reverberate(wav, random.uniform(0.15, 0.8))
     if random.random() < cfg.p_noise:
         wav = add_noise(wav, random.uniform(*cfg.snr_db))
     return wav * random.uniform(0.3, 1.5)
+
+
+def augment_batch(waves: list[torch.Tensor], cfg: AugmentConfig) -> list[torch.Tensor]:
+    """Each clip's waveform augmentations, then (with probability p_codec) one codec round trip for the batch."""
+    waves = [augment_waveform(w, cfg) for w in waves]
+    if random.random() < cfg.p_codec:
+        codec = random.choice(sorted(CODECS))
+        waves = codec_round_trip(waves, codec, random.randint(*CODEC_KBPS[codec]))
+    return waves
 
 
 def spectral_gains(batch: int, device, cfg: AugmentConfig) -> torch.Tensor:

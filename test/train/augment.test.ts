@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { mustRunPython } from '../helpers/python.js';
+
+/** Runs Python code with train/ on the path and parses the JSON it prints. */
+function python<T>(code: string): T {
+  return JSON.parse(mustRunPython(['-c', `import sys, json\nsys.path.insert(0, 'train')\n${code}`])) as T;
+}
+
+const TONES = `
+import math, random, torch
+from ayat_train.augment import AugmentConfig, augment_batch, codec_round_trip, shift_pitch
+SR = 16000
+def tone(hz, n):
+    return 0.3 * torch.sin(2 * math.pi * hz * torch.arange(n) / SR) * torch.hann_window(n)
+def peak_hz(w):
+    return float((torch.fft.rfft(w * torch.hann_window(len(w))).abs()).argmax()) * SR / len(w)
+def corr(a, b):
+    return float(torch.corrcoef(torch.stack([a, b]))[0, 1])
+`;
+
+describe('training augmentation: pitch apart from tempo, codec round trip', () => {
+  it('shift_pitch moves a tone by the asked semitones and keeps the clip length', () => {
+    const out = python<{ shifts: { st: number; hz: number; n: number }[] }>(`${TONES}
+shifts = [{"st": st, "hz": peak_hz(shift_pitch(tone(200, 32000), st)), "n": len(shift_pitch(tone(200, 32000), st))}
+          for st in (12, 5, -4)]
+print(json.dumps({"shifts": shifts}))
+`);
+    for (const { st, hz, n } of out.shifts) {
+      const want = 200 * 2 ** (st / 12);
+      assert.ok(Math.abs(hz - want) < 2, `${st} semitones: peak ${hz} Hz, want ${want.toFixed(1)}`);
+      assert.equal(n, 32000, `${st} semitones: length`);
+    }
+  });
+
+  it('codec_round_trip keeps each clip of a batch at its length and place (delay removed), and is lossy', () => {
+    const out = python<Record<string, { lengths: number[]; tone_corr: number[]; noise_corr: number }>>(`${TONES}
+waves = [tone(300, 20000), tone(500, 30000), torch.randn(12000) * 0.05]
+res = {}
+for codec, kbps in (("mp3", 16), ("opus", 8), ("gsm", 13)):
+    back = codec_round_trip(waves, codec, kbps)
+    res[codec] = {"lengths": [len(b) for b in back], "tone_corr": [corr(a, b) for a, b in zip(waves[:2], back[:2])],
+                  "noise_corr": corr(waves[2], back[2])}
+print(json.dumps(res))
+`);
+    for (const [codec, r] of Object.entries(out)) {
+      assert.deepEqual(r.lengths, [20000, 30000, 12000], `${codec}: lengths`);
+      for (const c of r.tone_corr) assert.ok(c > 0.95, `${codec}: a tone comes back aligned (corr ${c})`);
+      assert.ok(r.noise_corr < 0.9, `${codec}: white noise does not survive a low-rate codec intact (corr ${r.noise_corr})`);
+    }
+  });
+
+  it('augment_batch applies pitch and codec when asked, one clip out per clip in, lengths kept', () => {
+    const out = python<{ n: number[]; hz: number[] }>(`${TONES}
+random.seed(3)
+cfg = AugmentConfig(speed=(1.0, 1.0), p_noise=0, p_reverb=0, p_pitch=1, semitones=(12.0, 12.0), p_codec=1)
+batch = augment_batch([tone(200, 16000), tone(400, 24000)], cfg)
+print(json.dumps({"n": [len(b) for b in batch], "hz": [peak_hz(b) for b in batch]}))
+`);
+    assert.deepEqual(out.n, [16000, 24000]);
+    assert.ok(Math.abs(out.hz[0]! - 400) < 3 && Math.abs(out.hz[1]! - 800) < 3, `an octave up: peaks ${out.hz.join(', ')}`);
+  });
+
+  it('the model card names the augmentations of the checkpoint\'s run', () => {
+    const out = python<{ plain: string; phone: string; none: string }>(`
+from export import augmentation_summary
+print(json.dumps({"plain": augmentation_summary({"augment_strength": 0.6}),
+                  "phone": augmentation_summary({"augment_strength": 0.6, "pitch_prob": 0.6, "codec_prob": 0.4}),
+                  "none": augmentation_summary({"no_augment": True})}))
+`);
+    assert.ok(!out.plain.includes('pitch') && out.plain.endsWith('at strength 0.6'), out.plain);
+    assert.match(out.phone, /pitch -4\.\.\+9 semitones \(p 0\.6\)/);
+    assert.match(out.phone, /gsm\/mp3\/opus codec round trip \(p of a batch 0\.4\)/);
+    assert.equal(out.none, 'none');
+  });
+});
