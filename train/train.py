@@ -50,7 +50,8 @@ def parse_args(argv=None):
     p.add_argument("--no-augment", action="store_true")
     p.add_argument("--augment-strength", type=float, default=1.0, help="0..1: scales how often and how hard clips are augmented")
     p.add_argument("--pitch-prob", type=float, default=0.0,
-                   help="share of clips pitch-shifted apart from tempo (-4..+9 semitones), before --augment-strength")
+                   help="share of clips pitch-shifted apart from tempo (%+g..%+g semitones), before --augment-strength"
+                   % AugmentConfig().semitones)
     p.add_argument("--codec-prob", type=float, default=0.0,
                    help="share of batches sent through a low-rate MP3/Opus/GSM round trip (ffmpeg), before --augment-strength")
     p.add_argument("--dropout", type=float, help="override the model's dropout (also when resuming)")
