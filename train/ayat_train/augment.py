@@ -55,6 +55,11 @@ def change_speed(wav: torch.Tensor, factor: float) -> torch.Tensor:
     return F.interpolate(wav[None, None, :], size=n, mode="linear", align_corners=False)[0, 0]
 
 
+def fit_length(wav: torch.Tensor, n: int) -> torch.Tensor:
+    """Zero-padded or cut to n samples."""
+    return F.pad(wav, (0, max(0, n - wav.shape[-1])))[..., :n]
+
+
 def stretch_time(wav: torch.Tensor, rate: float, n_fft: int = 512, hop: int = 128) -> torch.Tensor:
     """Phase vocoder: the clip lasts `rate` times longer at the same pitch."""
     if wav.shape[-1] <= n_fft:
@@ -71,29 +76,27 @@ def stretch_time(wav: torch.Tensor, rate: float, n_fft: int = 512, hop: int = 12
     advance = advance - 2 * math.pi * torch.round(advance / (2 * math.pi)) + expected
     phase = spec[:, :1].angle() + torch.cumsum(torch.cat([torch.zeros_like(advance[:, :1]), advance[:, :-1]], 1), 1)
     out = torch.istft(torch.polar(magnitude, phase), n_fft, hop, window=window)
-    length = int(round(wav.shape[-1] * rate))
-    return F.pad(out, (0, max(0, length - out.shape[-1])))[:length]
+    return fit_length(out, int(round(wav.shape[-1] * rate)))
 
 
 def shift_pitch(wav: torch.Tensor, semitones: float) -> torch.Tensor:
     """Raises the pitch (and the formants with it, like a smaller voice) by `semitones`, keeping the tempo."""
     rate = 2 ** (semitones / 12)
-    shifted = change_speed(stretch_time(wav, rate), rate)
-    return F.pad(shifted, (0, max(0, wav.shape[-1] - shifted.shape[-1])))[: wav.shape[-1]]
+    return fit_length(change_speed(stretch_time(wav, rate), rate), wav.shape[-1])
 
 
-CODECS: dict[str, tuple[list[str], str]] = {
-    "mp3": (["-c:a", "libmp3lame", "-b:a", "{kbps}k"], "mp3"),
-    "opus": (["-c:a", "libopus", "-b:a", "{kbps}k"], "ogg"),
-    "gsm": (["-ar", "8000", "-c:a", "libgsm"], "gsm"),
+# name: (ffmpeg encoder arguments, container, bit-rate range in kb/s; GSM has one fixed rate)
+CODECS: dict[str, tuple[list[str], str, tuple[int, int]]] = {
+    "mp3": (["-c:a", "libmp3lame", "-b:a", "{kbps}k"], "mp3", (16, 32)),
+    "opus": (["-c:a", "libopus", "-b:a", "{kbps}k"], "ogg", (6, 16)),
+    "gsm": (["-ar", "8000", "-c:a", "libgsm"], "gsm", (13, 13)),
 }
-CODEC_KBPS = {"mp3": (16, 32), "opus": (6, 16), "gsm": (13, 13)}
 
 
 def _ffmpeg_round_trip(wav: torch.Tensor, codec: str, kbps: int) -> torch.Tensor:
     if shutil.which("ffmpeg") is None:
         raise RuntimeError("codec augmentation needs ffmpeg (apt install ffmpeg)")
-    encode, fmt = CODECS[codec]
+    encode, fmt, _ = CODECS[codec]
     pcm = (wav.detach().cpu().clamp(-1, 1) * 32767).to(torch.int16).numpy().tobytes()
     raw = ["-f", "s16le", "-ar", "16000", "-ac", "1"]
     quiet = ["ffmpeg", "-hide_banner", "-loglevel", "error"]
@@ -116,8 +119,7 @@ def codec_round_trip(waves: list[torch.Tensor], codec: str, kbps: int) -> list[t
     gap = torch.zeros(1600)
     joined = torch.cat([t for w in waves for t in (w.detach().cpu().float(), gap)])
     decoded = _ffmpeg_round_trip(joined, codec, kbps)
-    decoded = decoded[_codec_delay(joined, decoded):]
-    decoded = F.pad(decoded, (0, max(0, joined.shape[0] - decoded.shape[0])))
+    decoded = fit_length(decoded[_codec_delay(joined, decoded):], joined.shape[0])
     out, at = [], 0
     for w in waves:
         out.append(decoded[at: at + w.shape[-1]].to(w.device))
@@ -162,7 +164,7 @@ def augment_batch(waves: list[torch.Tensor], cfg: AugmentConfig) -> list[torch.T
     waves = [augment_waveform(w, cfg) for w in waves]
     if random.random() < cfg.p_codec:
         codec = random.choice(sorted(CODECS))
-        waves = codec_round_trip(waves, codec, random.randint(*CODEC_KBPS[codec]))
+        waves = codec_round_trip(waves, codec, random.randint(*CODECS[codec][2]))
     return waves
 
 
