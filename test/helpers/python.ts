@@ -23,3 +23,8 @@ export function mustRunPython(args: string[], timeoutMs?: number): string {
   if (r.status !== 0) throw new Error(`python ${args.join(' ')} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
   return r.stdout;
 }
+
+/** Runs Python code with train/ on the path and parses the JSON it prints. */
+export function trainPythonJson<T>(code: string): T {
+  return JSON.parse(mustRunPython(['-c', `import sys, json\nsys.path.insert(0, 'train')\n${code}`])) as T;
+}

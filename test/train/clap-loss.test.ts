@@ -1,11 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mustRunPython } from '../helpers/python.js';
-
-/** Runs Python code with train/ on the path and parses the JSON it prints. */
-function python<T>(code: string): T {
-  return JSON.parse(mustRunPython(['-c', `import sys, json\nsys.path.insert(0, 'train')\n${code}`])) as T;
-}
+import { trainPythonJson as python } from '../helpers/python.js';
 
 const close = (a: number, b: number, what: string): void => assert.ok(Math.abs(a - b) < 1e-6, `${what}: ${a} vs ${b}`);
 /** -log(e^a / (e^a + e^b)) = ln(1 + e^(b - a)) */
