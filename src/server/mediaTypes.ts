@@ -2,7 +2,7 @@
  * Content types taken as audio uploads. Browsers label recordings from the
  * microphone audio/webm or audio/ogg (Chrome, Firefox) or audio/mp4 (Safari),
  * and files by extension; octet-stream is what curl and unknown extensions
- * send. ffmpeg decides in the end: these only turn away what is clearly not audio.
+ * send. The decoder decides in the end: these only turn away what is clearly not audio.
  */
 const ACCEPTED = [/^audio\/[\w.+-]+$/, /^video\/(?:webm|ogg|mp4|quicktime|x-matroska)$/, /^application\/(?:ogg|octet-stream)$/];
 

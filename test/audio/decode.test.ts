@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeAudioBytes, decodeAudioFile, type DecodedAudio } from '../../src/audio/decode.js';
+import { runFfmpeg } from '../../src/audio/ffmpeg.js';
 import { ffmpeg, makeTempDir, measureAmplitude, measureFrequency, writeTone } from './fixtures.js';
 
 const FORMATS: { ext: string; codec: string[] }[] = [
@@ -47,6 +49,46 @@ describe('decodeAudioFile / decodeAudioBytes', () => {
     assert.ok(Math.abs(audio.durationS - 60) < 0.1, `${audio.durationS} s`);
   });
 
+  it('decodes Ogg Opus in-process, without ffmpeg', async () => {
+    const ffmpegPath = join(tmp.dir, 'no-such-ffmpeg');
+    const path = join(tmp.dir, 'tone.opus.ogg');
+    assertTwoSecondTone(await decodeAudioFile(path, { ffmpegPath }), 'Ogg Opus file, no ffmpeg');
+    assertTwoSecondTone(await decodeAudioBytes(readFileSync(path), { ffmpegPath }), 'Ogg Opus bytes, no ffmpeg');
+    // Opus in WebM is not Ogg: it still needs ffmpeg.
+    await assert.rejects(decodeAudioFile(join(tmp.dir, 'tone.webm'), { ffmpegPath }), /ffmpeg not found/);
+  });
+
+  it('decodes Ogg Opus speech to the same samples as ffmpeg', async () => {
+    const wav = join(tmp.dir, 'speech.wav');
+    const path = join(tmp.dir, 'speech.ogg');
+    execFileSync('espeak-ng', ['-v', 'ar', '-w', wav, 'بسم الله الرحمن الرحيم الحمد لله رب العالمين']);
+    ffmpeg('-i', wav, '-ac', '1', '-ar', '16000', '-c:a', 'libopus', '-b:a', '24k', path);
+    const inProcess = await decodeAudioFile(path);
+    const viaFfmpeg = await runFfmpeg({ input: `file:${path}`, protocols: 'file', label: path, maxDurationS: 60, ffmpegPath: 'ffmpeg' });
+    assert.equal(inProcess.samples.length, viaFfmpeg.samples.length);
+    let dot = 0;
+    let a2 = 0;
+    let b2 = 0;
+    for (let i = 0; i < inProcess.samples.length; i++) {
+      const a = inProcess.samples[i]!;
+      const b = viaFfmpeg.samples[i]!;
+      dot += a * b;
+      a2 += a * a;
+      b2 += b * b;
+    }
+    const correlation = dot / Math.sqrt(a2 * b2);
+    assert.ok(correlation > 0.999, `correlation ${correlation}`);
+  });
+
+  it('mixes stereo Ogg Opus down by averaging the channels', async () => {
+    const path = join(tmp.dir, 'stereo.opus.ogg');
+    ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=2:sample_rate=48000', '-af', 'pan=stereo|c0=c0|c1=0*c0', '-c:a', 'libopus', '-b:a', '96k', path);
+    const audio = await decodeAudioFile(path, { ffmpegPath: join(tmp.dir, 'no-such-ffmpeg') });
+    assert.ok(Math.abs(audio.durationS - 2) < 0.01, `${audio.durationS} s`);
+    assert.ok(Math.abs(measureFrequency(audio.samples, 16000) - 440) < 1);
+    assert.ok(Math.abs(measureAmplitude(audio.samples, 16000) - 0.0625) < 0.005, `level ${measureAmplitude(audio.samples, 16000)}`);
+  });
+
   it('upsamples 8 kHz mono to 16 kHz', async () => {
     const path = join(tmp.dir, 'narrow.wav');
     writeTone(path, { durationS: 2, sampleRate: 8000 }, '-c:a', 'pcm_s16le');
@@ -78,5 +120,13 @@ describe('decodeAudioFile / decodeAudioBytes', () => {
     const bytes = readFileSync(path);
     const audio = await decodeAudioBytes(bytes.subarray(0, bytes.length >> 1));
     assert.ok(audio.durationS > 0.7 && audio.durationS < 1.3, `${audio.durationS} s`);
+  });
+
+  it('decodes what is there of an Ogg Opus file cut off half way (through ffmpeg)', async () => {
+    const bytes = readFileSync(join(tmp.dir, 'tone.opus.ogg'));
+    const half = bytes.subarray(0, bytes.length >> 1);
+    const audio = await decodeAudioBytes(half);
+    assert.ok(audio.durationS > 0.7 && audio.durationS < 1.3, `${audio.durationS} s`);
+    await assert.rejects(decodeAudioBytes(half, { ffmpegPath: join(tmp.dir, 'no-such-ffmpeg') }), /ffmpeg not found/);
   });
 });

@@ -24,6 +24,7 @@ describe('decode errors', () => {
   before(() => {
     writeTone(at('tone.mp3'), { durationS: 3 }, '-c:a', 'libmp3lame');
     writeTone(at('tone.flac'), { durationS: 3 }, '-c:a', 'flac');
+    writeTone(at('tone.ogg'), { durationS: 3 }, '-c:a', 'libopus');
     ffmpeg('-f', 'lavfi', '-i', 'color=c=red:s=32x32:d=1', '-c:v', 'libvpx', at('video-only.webm'));
     mkdirSync(at('recordings'));
     writeFileSync(at('zero.wav'), new Uint8Array(0));
@@ -64,6 +65,22 @@ describe('decode errors', () => {
     // Just under the limit still decodes.
     const ok = await decodeAudioFile(at('tone.flac'), { maxDurationS: 3.1 });
     assert.ok(Math.abs(ok.durationS - 3) < 0.01);
+  });
+
+  it('Ogg Opus longer than maxDurationS is too_long, decoded in-process', async () => {
+    const ffmpegPath = at('no-such-ffmpeg');
+    await assertAudioError(decodeAudioFile(at('tone.ogg'), { maxDurationS: 1, ffmpegPath }), 'too_long', '1-second limit');
+    await assertAudioError(decodeAudioBytes(readFileSync(at('tone.ogg')), { maxDurationS: 2.5, ffmpegPath }), 'too_long', '2.5-second limit');
+  });
+
+  it('damaged Ogg Opus is left to ffmpeg to judge', async () => {
+    // The Ogg and Opus headers survive, the audio pages are noise.
+    const tone = readFileSync(at('tone.ogg'));
+    const damaged = Uint8Array.from(tone);
+    damaged.set(randomBytes(damaged.length - 200), 200);
+    writeFileSync(at('damaged.ogg'), damaged);
+    await assertAudioError(decodeAudioFile(at('damaged.ogg')), 'unreadable', 'damaged.ogg');
+    await assertAudioError(decodeAudioFile(at('damaged.ogg'), { ffmpegPath: at('no-such-ffmpeg') }), 'decoder_missing', 'ffmpeg');
   });
 
   it('rejects a maxDurationS that is not a positive number', async () => {

@@ -1,0 +1,31 @@
+/** What every decoder returns, and the checks they share. */
+import { AudioError } from './errors.js';
+
+export const SAMPLE_RATE = 16000;
+
+export interface DecodedAudio {
+  /** Mono samples in [-1, 1]. */
+  readonly samples: Float32Array;
+  readonly sampleRate: typeof SAMPLE_RATE;
+  readonly durationS: number;
+}
+
+/** Wraps 16 kHz mono samples, clamped to [-1, 1] in place, with NaN as 0. */
+export function finishSamples(samples: Float32Array): DecodedAudio {
+  for (let i = 0; i < samples.length; i++) {
+    const v = samples[i]!;
+    if (v > 1) samples[i] = 1;
+    else if (v < -1) samples[i] = -1;
+    else if (v !== v) samples[i] = 0;
+  }
+  return { samples, sampleRate: SAMPLE_RATE, durationS: samples.length / SAMPLE_RATE };
+}
+
+export function tooLongError(label: string, maxDurationS: number): AudioError {
+  return new AudioError('too_long', `${label} is too long: over the ${describeLimit(maxDurationS)} limit`);
+}
+
+/** "30-minute", "2-second": reads as an adjective before "limit". */
+function describeLimit(s: number): string {
+  return s >= 60 && s % 60 === 0 ? `${s / 60}-minute` : `${s}-second`;
+}
