@@ -176,7 +176,8 @@ def main(argv=None) -> int:
     state = {"epoch": 0, "step": 0, "elapsed_s": 0.0, "best_uer": None}
     if ckpt:
         model.load_state_dict(ckpt["model"])
-        opt.load_state_dict(ckpt["optimizer"])
+        if "optimizer" in ckpt:  # grow.py's checkpoints start with a fresh optimiser
+            opt.load_state_dict(ckpt["optimizer"])
         state = ckpt["state"]
     aug = AugmentConfig(p_pitch=args.pitch_prob, p_codec=args.codec_prob).scaled(args.augment_strength)
     amp = device.startswith("cuda")

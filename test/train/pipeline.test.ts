@@ -87,6 +87,32 @@ test('--keep-evals keeps a resumed run\'s checkpoints; average.py writes their m
   assert.match(readFileSync(path.join(dir, 'model-avg', 'card.md'), 'utf8'), /averaged over the checkpoints at steps 120, 130/);
 });
 
+test('grow.py appends encoder blocks that add nothing yet; train.py resumes the grown model with a fresh optimiser', () => {
+  const grown = path.join(dir, 'grown.pt');
+  mustRunPython(['train/grow.py', path.join(dir, 'run', 'last.pt'), grown, '--add', '1']);
+  const check = [
+    'import sys, torch',
+    'a, g = (torch.load(p, map_location="cpu") for p in sys.argv[1:3])',
+    'n = a["config"]["n_layers"]',
+    'same = all(torch.equal(a["model"][k], g["model"][k]) for k in a["model"])',
+    'new = [k for k in g["model"] if k not in a["model"]]',
+    'branch_ends = ("ff1.net.4.", "ff2.net.4.", "attn.out_proj.", "conv.pointwise_out.")',
+    'silent = all(float(g["model"][k].abs().max()) == 0 for k in new if any(e in k for e in branch_ends))',
+    'print(n, g["config"]["n_layers"], same, all(k.startswith(f"encoder.blocks.{n}.") for k in new), silent, "optimizer" in g)',
+  ].join('\n');
+  assert.equal(mustRunPython(['-c', check, path.join(dir, 'run', 'last.pt'), grown]).trim(), '1 2 True True True False');
+
+  const out = mustRunPython([
+    'train/train.py', '--train', path.join(dir, 'cache-a'), '--out', path.join(dir, 'run-grown'), '--resume', grown,
+    '--device', 'cpu', '--threads', '1', '--no-augment', '--max-steps', '10', '--epochs', '1000',
+    '--batch-seconds', '30', '--lr', '5e-3', '--warmup', '100', '--log-every', '5', '--eval-minutes', '1000',
+  ]);
+  assert.equal(JSON.parse(out.split('\n')[0]!).config.n_layers, 2);
+  const steps = out.split('\n').filter((l) => l.startsWith('{"step"')).map((l) => JSON.parse(l) as StepLine & { lr: number });
+  assert.deepEqual(steps.map((l) => l.step), [5, 10]);
+  assert.ok(steps[0]!.lr < 1e-3, `the learning rate warms up again: ${steps[0]!.lr}`);
+});
+
 test('prepare --exclude/--sample adds only ayat a train manifest lacks, a reproducible random few', () => {
   const manifest = path.join(dir, 'known.jsonl');
   const known = [[112, 1], [113, 2]].map(([s, a]) =>
