@@ -4,10 +4,11 @@
  *
  * Why a second decoder beside ffmpeg: starting an ffmpeg process costs about
  * 100 ms, half the time it takes to identify a 10-s clip, while this decodes
- * the same clip in ~10 ms. Ogg Opus is what the benchmark, the training data
+ * the same clip in 10–20 ms. Ogg Opus is what the benchmark, the training data
  * and many phone and browser recorders use. libopus decodes at 16 kHz itself,
- * so nothing needs resampling; the output matches ffmpeg's to within codec
- * rounding (test/audio/decode.test.ts).
+ * so nothing needs resampling. ffmpeg's own Opus decoder (which decoded the
+ * training data) gives nearly the same samples for speech encoded at 16 kHz
+ * (test/audio/decode.test.ts), less so for some 48 kHz recordings (README).
  */
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { isAudioError } from './errors.js';
