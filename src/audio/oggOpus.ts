@@ -12,7 +12,7 @@
  */
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { isAudioError } from './errors.js';
-import { resample } from './resample.js';
+import { downmix, resample } from './resample.js';
 import { finishSamples, SAMPLE_RATE, tooLongError, type DecodedAudio } from './samples.js';
 
 /** Bytes handed to the decoder at a time, so an over-long file stops early. */
@@ -77,7 +77,7 @@ export async function decodeOggOpus(bytes: Uint8Array, label: string, maxDuratio
         const length = result.channelData[0]?.length ?? 0;
         if (length === 0) continue;
         rate = result.sampleRate;
-        parts.push(mixDown(result.channelData, length));
+        parts.push(downmix(result.channelData)); // a copy, averaged like the ffmpeg path: the decoder may reuse its buffers
         total += length;
         if (total > maxDurationS * rate) throw tooLongError(label, maxDurationS);
       }
@@ -92,15 +92,6 @@ export async function decodeOggOpus(bytes: Uint8Array, label: string, maxDuratio
   } finally {
     decoder.free();
   }
-}
-
-/** The mean of the channels (what the ffmpeg path does too). */
-function mixDown(channels: readonly Float32Array[], length: number): Float32Array {
-  if (channels.length === 1) return channels[0]!.slice(0, length); // a copy: the decoder may reuse its buffers
-  const out = new Float32Array(length);
-  for (const channel of channels) for (let i = 0; i < length; i++) out[i]! += channel[i]!;
-  for (let i = 0; i < length; i++) out[i]! /= channels.length;
-  return out;
 }
 
 function concat(parts: readonly Float32Array[], total: number): Float32Array {
