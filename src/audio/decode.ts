@@ -1,25 +1,42 @@
 /**
- * Any recording to 16 kHz mono float32 samples: Ogg Opus in-process
- * (oggOpus.ts, no process start), everything else through ffmpeg (ffmpeg.ts).
+ * Any recording to 16 kHz mono float32 samples: Ogg Opus, WAVE and MP3
+ * in-process (oggOpus.ts, wav.ts, mp3.ts: no process to start), everything
+ * else through ffmpeg (ffmpeg.ts). An in-process decoder that finds the data
+ * is not what the first bytes promised, or damaged, hands it to ffmpeg.
  */
 import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AudioError } from './errors.js';
 import { runFfmpeg } from './ffmpeg.js';
+import { decodeMp3, mayBeMp3 } from './mp3.js';
 import { decodeOggOpus, isOggOpus } from './oggOpus.js';
 import { type DecodedAudio } from './samples.js';
+import { decodeWav, isWav } from './wav.js';
 
 export { SAMPLE_RATE, type DecodedAudio } from './samples.js';
 export const DEFAULT_MAX_DURATION_S = 30 * 60;
-/** Ogg Opus files up to this size are read into memory and decoded in-process; larger ones stream through ffmpeg. */
+/** Files up to this size are read into memory and decoded in-process; larger ones stream through ffmpeg. */
 const IN_PROCESS_MAX_BYTES = 64 * 1024 * 1024;
 const SNIFF_BYTES = 64;
+
+interface InProcessDecoder {
+  /** Whether the first bytes (SNIFF_BYTES, or all there are) look like this decoder's format. */
+  readonly sniff: (head: Uint8Array) => boolean;
+  /** `undefined` hands the data to ffmpeg. */
+  readonly decode: (bytes: Uint8Array, label: string, maxDurationS: number) => Promise<DecodedAudio | undefined> | DecodedAudio | undefined;
+}
+
+const IN_PROCESS_DECODERS: readonly InProcessDecoder[] = [
+  { sniff: isOggOpus, decode: decodeOggOpus },
+  { sniff: isWav, decode: decodeWav },
+  { sniff: mayBeMp3, decode: decodeMp3 },
+];
 
 export interface DecodeOptions {
   /** Fail with code 'too_long' past this much audio, in seconds (default 30 minutes). */
   readonly maxDurationS?: number;
-  /** The ffmpeg executable (default: $AYAT_FFMPEG, else `ffmpeg` on PATH, /usr/bin/ffmpeg on Debian). Ogg Opus does not need it. */
+  /** The ffmpeg executable (default: $AYAT_FFMPEG, else `ffmpeg` on PATH, /usr/bin/ffmpeg on Debian). Ogg Opus, WAVE and MP3 do not need it. */
   readonly ffmpegPath?: string;
 }
 
@@ -36,8 +53,8 @@ export async function decodeAudioFile(path: string, opts: DecodeOptions = {}): P
     const info = await stat(path);
     if (info.isDirectory()) throw new AudioError('unreadable', `cannot read ${label}: it is a directory, not an audio file`);
     if (info.isFile() && info.size === 0) throw new AudioError('empty', `cannot read ${label}: the file is empty`);
-    const oggOpus = info.isFile() && info.size <= IN_PROCESS_MAX_BYTES ? await readIfOggOpus(path) : undefined;
-    const decoded = oggOpus && (await decodeOggOpus(oggOpus, label, maxDurationS));
+    const found = info.isFile() && info.size <= IN_PROCESS_MAX_BYTES ? await readIfInProcess(path) : undefined;
+    const decoded = found && (await found.decoder.decode(found.bytes, label, maxDurationS));
     if (decoded) return decoded;
   } catch (e) {
     throw e instanceof AudioError ? e : fileSystemError(e, label);
@@ -51,7 +68,8 @@ export async function decodeAudioBytes(bytes: Uint8Array, opts: DecodeBytesOptio
   const maxDurationS = maxDurationFor(opts);
   const label = opts.name ?? 'audio data';
   if (bytes.length === 0) throw new AudioError('empty', `cannot read ${label}: it is empty`);
-  const decoded = isOggOpus(bytes) && (await decodeOggOpus(bytes, label, maxDurationS));
+  const decoder = inProcessDecoderFor(bytes.subarray(0, SNIFF_BYTES));
+  const decoded = decoder && (await decoder.decode(bytes, label, maxDurationS));
   if (decoded) return decoded;
   const ffmpegPath = ffmpegPathFor(opts);
   if (!needsSeeking(bytes)) {
@@ -67,13 +85,18 @@ export async function decodeAudioBytes(bytes: Uint8Array, opts: DecodeBytesOptio
   }
 }
 
-/** The whole file when it starts like Ogg Opus, else undefined (read no further). */
-async function readIfOggOpus(path: string): Promise<Uint8Array | undefined> {
+function inProcessDecoderFor(head: Uint8Array): InProcessDecoder | undefined {
+  return IN_PROCESS_DECODERS.find((d) => d.sniff(head));
+}
+
+/** The whole file and its decoder when it starts like a format decoded in-process, else undefined (read no further). */
+async function readIfInProcess(path: string): Promise<{ decoder: InProcessDecoder; bytes: Uint8Array } | undefined> {
   const file = await open(path, 'r');
   try {
     const head = new Uint8Array(SNIFF_BYTES);
     const { bytesRead } = await file.read(head, 0, SNIFF_BYTES, 0);
-    return isOggOpus(head.subarray(0, bytesRead)) ? await file.readFile() : undefined;
+    const decoder = inProcessDecoderFor(head.subarray(0, bytesRead));
+    return decoder && { decoder, bytes: await file.readFile() };
   } finally {
     await file.close();
   }

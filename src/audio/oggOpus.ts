@@ -11,9 +11,8 @@
  * (test/audio/decode.test.ts), less so for some 48 kHz recordings (README).
  */
 import { OggOpusDecoder } from 'ogg-opus-decoder';
-import { isAudioError } from './errors.js';
-import { downmix, resample } from './resample.js';
-import { finishSamples, SAMPLE_RATE, tooLongError, type DecodedAudio } from './samples.js';
+import { MonoCollector, runInProcess } from './collect.js';
+import { SAMPLE_RATE, type DecodedAudio } from './samples.js';
 
 /** Bytes handed to the decoder at a time, so an over-long file stops early. */
 const CHUNK_BYTES = 64 * 1024;
@@ -61,45 +60,21 @@ export async function decodeOggOpus(bytes: Uint8Array, label: string, maxDuratio
   // ogg-opus-decoder's typings predate its sampleRate option, so the options go in as a variable.
   const options = { forceStereo: false, sampleRate: SAMPLE_RATE };
   const decoder = new OggOpusDecoder(options);
-  try {
+  return runInProcess(decoder, async () => {
     await decoder.ready;
-    const parts: Float32Array[] = [];
-    let total = 0;
-    let rate: number = SAMPLE_RATE;
+    const collector = new MonoCollector(label, maxDurationS);
     for (let at = 0; at <= bytes.length; at += CHUNK_BYTES) {
       const last = at + CHUNK_BYTES >= bytes.length;
       const decoded = await decoder.decode(bytes.subarray(at, at + CHUNK_BYTES));
       const flushed = last ? await decoder.flush() : undefined;
       for (const result of flushed ? [decoded, flushed] : [decoded]) {
         if (result.errors.length > 0) return undefined;
-        // The channels' length, not samplesDecoded: on a stream cut off mid-page the library
-        // adds the samples the last page promised but never decoded to samplesDecoded (1.7.5).
-        const length = result.channelData[0]?.length ?? 0;
-        if (length === 0) continue;
-        rate = result.sampleRate;
-        parts.push(downmix(result.channelData)); // a copy, averaged like the ffmpeg path: the decoder may reuse its buffers
-        total += length;
-        if (total > maxDurationS * rate) throw tooLongError(label, maxDurationS);
+        // The collector counts the channels' samples, not samplesDecoded: on a stream cut off mid-page
+        // the library adds the samples the last page promised but never decoded to samplesDecoded (1.7.5).
+        if (!collector.add(result.channelData, result.sampleRate)) return undefined;
       }
       if (last) break;
     }
-    if (total === 0) return undefined;
-    const samples = concat(parts, total);
-    return finishSamples(rate === SAMPLE_RATE ? samples : resample(samples, rate, SAMPLE_RATE));
-  } catch (e) {
-    if (isAudioError(e)) throw e;
-    return undefined;
-  } finally {
-    decoder.free();
-  }
-}
-
-function concat(parts: readonly Float32Array[], total: number): Float32Array {
-  const out = new Float32Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+    return collector.finish();
+  });
 }

@@ -49,36 +49,43 @@ describe('decodeAudioFile / decodeAudioBytes', () => {
     assert.ok(Math.abs(audio.durationS - 60) < 0.1, `${audio.durationS} s`);
   });
 
-  it('decodes Ogg Opus in-process, without ffmpeg', async () => {
+  it('decodes Ogg Opus, WAVE and MP3 in-process, without ffmpeg', async () => {
     const ffmpegPath = join(tmp.dir, 'no-such-ffmpeg');
-    const path = join(tmp.dir, 'tone.opus.ogg');
-    assertTwoSecondTone(await decodeAudioFile(path, { ffmpegPath }), 'Ogg Opus file, no ffmpeg');
-    assertTwoSecondTone(await decodeAudioBytes(readFileSync(path), { ffmpegPath }), 'Ogg Opus bytes, no ffmpeg');
-    // Opus in WebM is not Ogg: it still needs ffmpeg.
-    await assert.rejects(decodeAudioFile(join(tmp.dir, 'tone.webm'), { ffmpegPath }), /ffmpeg not found/);
+    for (const ext of ['opus.ogg', 'wav', 'mp3']) {
+      const path = join(tmp.dir, `tone.${ext}`);
+      assertTwoSecondTone(await decodeAudioFile(path, { ffmpegPath }), `${ext} file, no ffmpeg`);
+      assertTwoSecondTone(await decodeAudioBytes(readFileSync(path), { ffmpegPath }), `${ext} bytes, no ffmpeg`);
+    }
+    // Opus in WebM is not Ogg, and FLAC and AAC have no in-process decoder: they still need ffmpeg.
+    for (const ext of ['webm', 'flac', 'm4a']) {
+      await assert.rejects(decodeAudioFile(join(tmp.dir, `tone.${ext}`), { ffmpegPath }), /ffmpeg not found/);
+    }
   });
 
-  it('decodes Ogg Opus speech to the same samples as ffmpeg', async () => {
-    const wav = join(tmp.dir, 'speech.wav');
-    const path = join(tmp.dir, 'speech.ogg');
-    execFileSync('espeak-ng', ['-v', 'ar', '-w', wav, 'بسم الله الرحمن الرحيم الحمد لله رب العالمين']);
-    ffmpeg('-i', wav, '-ac', '1', '-ar', '16000', '-c:a', 'libopus', '-b:a', '24k', path);
-    const inProcess = await decodeAudioFile(path);
-    const viaFfmpeg = await runFfmpeg({ input: `file:${path}`, protocols: 'file', label: path, maxDurationS: 60, ffmpegPath: 'ffmpeg' });
-    assert.equal(inProcess.samples.length, viaFfmpeg.samples.length);
-    let dot = 0;
-    let a2 = 0;
-    let b2 = 0;
-    for (let i = 0; i < inProcess.samples.length; i++) {
-      const a = inProcess.samples[i]!;
-      const b = viaFfmpeg.samples[i]!;
-      dot += a * b;
-      a2 += a * a;
-      b2 += b * b;
-    }
-    const correlation = dot / Math.sqrt(a2 * b2);
-    assert.ok(correlation > 0.999, `correlation ${correlation}`);
-  });
+  // Speech, encoded the way recordings arrive: each in-process decoder against ffmpeg on the same file.
+  const SPEECH_ENCODINGS: { name: string; encode: string[] }[] = [
+    { name: 'Ogg Opus 16 kHz', encode: ['-ac', '1', '-ar', '16000', '-c:a', 'libopus', '-b:a', '24k', 'speech.ogg'] },
+    { name: 'MP3 44.1 kHz stereo', encode: ['-ac', '2', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '128k', 'speech.mp3'] },
+    { name: 'MP3 22.05 kHz VBR with ID3 tags', encode: ['-ar', '22050', '-c:a', 'libmp3lame', '-q:a', '5', '-write_id3v1', '1', '-metadata', 'title=x', 'speech-vbr.mp3'] },
+    { name: 'WAVE 8-bit 8 kHz', encode: ['-ar', '8000', '-c:a', 'pcm_u8', 'speech-u8.wav'] },
+    { name: 'WAVE 24-bit 48 kHz', encode: ['-ar', '48000', '-c:a', 'pcm_s24le', 'speech-s24.wav'] },
+    { name: 'WAVE 32-bit integer', encode: ['-c:a', 'pcm_s32le', 'speech-s32.wav'] },
+    { name: 'WAVE 64-bit float 44.1 kHz', encode: ['-ar', '44100', '-c:a', 'pcm_f64le', 'speech-f64.wav'] },
+    { name: 'WAVE 6 channels (WAVE_FORMAT_EXTENSIBLE)', encode: ['-ac', '6', '-c:a', 'pcm_s16le', 'speech-6ch.wav'] },
+  ];
+  for (const { name, encode } of SPEECH_ENCODINGS) {
+    it(`decodes speech in ${name} to the same samples as ffmpeg`, async () => {
+      const wav = join(tmp.dir, 'speech-source.wav');
+      execFileSync('espeak-ng', ['-v', 'ar', '-w', wav, 'بسم الله الرحمن الرحيم الحمد لله رب العالمين']);
+      const path = join(tmp.dir, encode.at(-1)!);
+      ffmpeg('-i', wav, ...encode.slice(0, -1), path);
+      const inProcess = await decodeAudioFile(path, { ffmpegPath: join(tmp.dir, 'no-such-ffmpeg') });
+      const viaFfmpeg = await runFfmpeg({ input: `file:${path}`, protocols: 'file', label: path, maxDurationS: 60, ffmpegPath: 'ffmpeg' });
+      assert.ok(Math.abs(inProcess.samples.length - viaFfmpeg.samples.length) <= 1, `${inProcess.samples.length} vs ${viaFfmpeg.samples.length} samples`);
+      const correlation = correlate(inProcess.samples, viaFfmpeg.samples);
+      assert.ok(correlation > 0.999, `correlation ${correlation}`);
+    });
+  }
 
   it('mixes stereo Ogg Opus down by averaging the channels', async () => {
     const path = join(tmp.dir, 'stereo.opus.ogg');
@@ -115,11 +122,28 @@ describe('decodeAudioFile / decodeAudioBytes', () => {
     assert.ok(peak <= 1 && peak > 0.95, `peak ${peak}`);
   });
 
-  it('decodes what is there of an mp3 cut off half way', async () => {
+  it('decodes what is there of an mp3 cut off half way, in-process', async () => {
     const path = join(tmp.dir, 'tone.mp3');
     const bytes = readFileSync(path);
-    const audio = await decodeAudioBytes(bytes.subarray(0, bytes.length >> 1));
+    const audio = await decodeAudioBytes(bytes.subarray(0, bytes.length >> 1), { ffmpegPath: join(tmp.dir, 'no-such-ffmpeg') });
     assert.ok(audio.durationS > 0.7 && audio.durationS < 1.3, `${audio.durationS} s`);
+  });
+
+  it('reads a WAVE file whose sizes say more than is there, as streaming recorders leave them', async () => {
+    const bytes = Uint8Array.from(readFileSync(join(tmp.dir, 'tone.wav')));
+    const view = new DataView(bytes.buffer);
+    const data = Buffer.from(bytes).indexOf('data');
+    view.setUint32(4, 0xffffffff, true);
+    view.setUint32(data + 4, 0xffffffff, true);
+    assertTwoSecondTone(await decodeAudioBytes(bytes, { ffmpegPath: join(tmp.dir, 'no-such-ffmpeg') }), 'WAVE with unknown sizes');
+  });
+
+  it('leaves WAVE files with compressed samples (µ-law) to ffmpeg', async () => {
+    const path = join(tmp.dir, 'tone-mulaw.wav');
+    writeTone(path, { durationS: 2 }, '-c:a', 'pcm_mulaw');
+    const audio = await decodeAudioFile(path);
+    assert.ok(Math.abs(audio.durationS - 2) < 0.05, `${audio.durationS} s`);
+    await assert.rejects(decodeAudioFile(path, { ffmpegPath: join(tmp.dir, 'no-such-ffmpeg') }), /ffmpeg not found/);
   });
 
   it('decodes what is there of an Ogg Opus file cut off half way (through ffmpeg)', async () => {
@@ -130,3 +154,15 @@ describe('decodeAudioFile / decodeAudioBytes', () => {
     await assert.rejects(decodeAudioBytes(half, { ffmpegPath: join(tmp.dir, 'no-such-ffmpeg') }), /ffmpeg not found/);
   });
 });
+
+function correlate(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let a2 = 0;
+  let b2 = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    dot += a[i]! * b[i]!;
+    a2 += a[i]! * a[i]!;
+    b2 += b[i]! * b[i]!;
+  }
+  return dot / Math.sqrt(a2 * b2);
+}

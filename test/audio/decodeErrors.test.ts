@@ -25,6 +25,7 @@ describe('decode errors', () => {
     writeTone(at('tone.mp3'), { durationS: 3 }, '-c:a', 'libmp3lame');
     writeTone(at('tone.flac'), { durationS: 3 }, '-c:a', 'flac');
     writeTone(at('tone.ogg'), { durationS: 3 }, '-c:a', 'libopus');
+    writeTone(at('tone.wav'), { durationS: 3 }, '-c:a', 'pcm_s16le');
     ffmpeg('-f', 'lavfi', '-i', 'color=c=red:s=32x32:d=1', '-c:v', 'libvpx', at('video-only.webm'));
     mkdirSync(at('recordings'));
     writeFileSync(at('zero.wav'), new Uint8Array(0));
@@ -67,10 +68,21 @@ describe('decode errors', () => {
     assert.ok(Math.abs(ok.durationS - 3) < 0.01);
   });
 
-  it('Ogg Opus longer than maxDurationS is too_long, decoded in-process', async () => {
+  it('Ogg Opus, MP3 and WAVE longer than maxDurationS are too_long, decoded in-process', async () => {
     const ffmpegPath = at('no-such-ffmpeg');
-    await assertAudioError(decodeAudioFile(at('tone.ogg'), { maxDurationS: 1, ffmpegPath }), 'too_long', '1-second limit');
-    await assertAudioError(decodeAudioBytes(readFileSync(at('tone.ogg')), { maxDurationS: 2.5, ffmpegPath }), 'too_long', '2.5-second limit');
+    for (const name of ['tone.ogg', 'tone.mp3', 'tone.wav']) {
+      await assertAudioError(decodeAudioFile(at(name), { maxDurationS: 1, ffmpegPath }), 'too_long', '1-second limit');
+      await assertAudioError(decodeAudioBytes(readFileSync(at(name)), { maxDurationS: 2.5, ffmpegPath }), 'too_long', '2.5-second limit');
+    }
+  });
+
+  it('MPEG audio that mpg123 cannot decode is left to ffmpeg to judge', async () => {
+    // A valid frame header, then noise: mpg123 reports errors, and ffmpeg says what is wrong.
+    const junk = randomBytes(4000, 1);
+    junk.set([0xff, 0xfb, 0x90, 0x64]);
+    writeFileSync(at('junk.mp3'), junk);
+    await assertAudioError(decodeAudioFile(at('junk.mp3')), 'unreadable', 'junk.mp3');
+    await assertAudioError(decodeAudioFile(at('junk.mp3'), { ffmpegPath: at('no-such-ffmpeg') }), 'decoder_missing', 'ffmpeg');
   });
 
   it('damaged Ogg Opus is left to ffmpeg to judge', async () => {
@@ -90,7 +102,7 @@ describe('decode errors', () => {
 
   it('a missing ffmpeg is decoder_missing', async () => {
     const ffmpegPath = at('no-such-ffmpeg');
-    await assertAudioError(decodeAudioFile(at('tone.mp3'), { ffmpegPath }), 'decoder_missing', 'ffmpeg');
-    await assertAudioError(decodeAudioBytes(readFileSync(at('tone.mp3')), { ffmpegPath }), 'decoder_missing', 'install');
+    await assertAudioError(decodeAudioFile(at('tone.flac'), { ffmpegPath }), 'decoder_missing', 'ffmpeg');
+    await assertAudioError(decodeAudioBytes(readFileSync(at('tone.flac')), { ffmpegPath }), 'decoder_missing', 'install');
   });
 });

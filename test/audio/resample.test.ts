@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deinterleave, downmix, int16ToFloat32, resample } from '../../src/audio/resample.js';
-import { measureAmplitude, measureFrequency, sine } from './fixtures.js';
+import { deinterleave, downmix, int16ToFloat32, resample, StreamResampler } from '../../src/audio/resample.js';
+import { measureAmplitude, measureFrequency, noise, sine } from './fixtures.js';
 
 describe('resample', () => {
   for (const fromRate of [44100, 48000, 22050, 8000]) {
@@ -57,6 +57,32 @@ describe('resample', () => {
     assert.throws(() => resample(input, 0, 16000), RangeError);
     assert.throws(() => resample(input, 44100.5, 16000), RangeError);
     assert.equal(resample(new Float32Array(0), 44100, 16000).length, 0);
+  });
+});
+
+describe('StreamResampler', () => {
+  // Pieces shorter and longer than the kernel, and empty ones.
+  const PIECES = [1, 0, 7, 150, 4096, 3, 900, 0, 12345, 31];
+
+  for (const [fromRate, toRate] of [[44100, 16000], [48000, 16000], [8000, 16000], [16000, 16000], [44101, 16000]] as const) {
+    it(`gives exactly what resample() gives, piece by piece, ${fromRate} → ${toRate} Hz`, () => {
+      const input = noise(fromRate === 44101 ? 3000 : 40000, 0.5, 7);
+      const resampler = new StreamResampler(fromRate, toRate);
+      const outputs: number[] = [];
+      for (let at = 0, i = 0; at < input.length; i++) {
+        const size = PIECES[i % PIECES.length]!;
+        outputs.push(...resampler.push(input.subarray(at, at + size)));
+        at += size;
+      }
+      outputs.push(...resampler.end());
+      assert.deepEqual(outputs, [...resample(input, fromRate, toRate)]);
+    });
+  }
+
+  it('refuses input after end()', () => {
+    const resampler = new StreamResampler(44100, 16000);
+    resampler.end();
+    assert.throws(() => resampler.push(new Float32Array(10)), /after end/);
   });
 });
 

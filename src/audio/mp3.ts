@@ -1,0 +1,81 @@
+/**
+ * MPEG audio (MP3, and MP2/MP1) decoded in-process with mpg123 compiled to
+ * WebAssembly (mpg123-decoder), then resampled to 16 kHz: no ffmpeg process
+ * to start (about 100 ms) for the format most recitation sites publish.
+ * Encoder delay and padding are trimmed from the LAME/Xing header, as ffmpeg does.
+ */
+import { MPEGDecoder } from 'mpg123-decoder';
+import { MonoCollector, runInProcess } from './collect.js';
+import { type DecodedAudio } from './samples.js';
+
+/** Bytes handed to the decoder at a time, so an over-long file stops early. */
+const CHUNK_BYTES = 64 * 1024;
+const ID3_HEADER_BYTES = 10;
+
+/**
+ * True when `head` starts like MPEG audio: an ID3v2 tag (the frame after it
+ * is checked once the whole file is read) or an MPEG audio frame header.
+ */
+export function mayBeMp3(head: Uint8Array): boolean {
+  return startsWithId3(head) || isFrameHeader(head, 0);
+}
+
+/**
+ * Decodes MPEG audio to 16 kHz mono. Resolves `undefined` when the data is
+ * not MPEG audio after all, or mpg123 reports damage or finds no audio:
+ * ffmpeg then decides, so errors read the same either way. Rejects only for
+ * too much audio.
+ */
+export async function decodeMp3(bytes: Uint8Array, label: string, maxDurationS: number): Promise<DecodedAudio | undefined> {
+  if (!isFrameHeader(bytes, firstFrameOffset(bytes))) return undefined;
+  const decoder = new MPEGDecoder();
+  return runInProcess(decoder, async () => {
+    await decoder.ready;
+    const collector = new MonoCollector(label, maxDurationS);
+    for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {
+      const result = quietly(() => decoder.decode(bytes.subarray(at, at + CHUNK_BYTES)));
+      if (result.errors.length > 0) return undefined;
+      // A stream that changes rate part way is left to ffmpeg.
+      if (!collector.add(result.channelData, result.sampleRate)) return undefined;
+    }
+    return collector.finish();
+  });
+}
+
+/**
+ * Runs `decode` with console.error silenced: mpg123-decoder (1.0.3) logs each
+ * error it also returns, and those errors only send the data to ffmpeg.
+ */
+function quietly<T>(decode: () => T): T {
+  const log = console.error;
+  console.error = () => {};
+  try {
+    return decode();
+  } finally {
+    console.error = log;
+  }
+}
+
+function startsWithId3(bytes: Uint8Array): boolean {
+  return bytes.length >= ID3_HEADER_BYTES && bytes[0] === 0x49 && bytes[1] === 0x44 && bytes[2] === 0x33; // "ID3"
+}
+
+/** Where the first frame should start: after the ID3v2 tag, if there is one. */
+function firstFrameOffset(bytes: Uint8Array): number {
+  if (!startsWithId3(bytes)) return 0;
+  // The tag size is 4 "syncsafe" bytes of 7 bits each, not counting the header or an optional footer.
+  const size = ((bytes[6]! & 0x7f) << 21) | ((bytes[7]! & 0x7f) << 14) | ((bytes[8]! & 0x7f) << 7) | (bytes[9]! & 0x7f);
+  const hasFooter = (bytes[5]! & 0x10) !== 0;
+  return ID3_HEADER_BYTES + size + (hasFooter ? ID3_HEADER_BYTES : 0);
+}
+
+/** An MPEG audio frame header: 11 sync bits, then no reserved version, layer, bitrate or sample rate. */
+function isFrameHeader(bytes: Uint8Array, at: number): boolean {
+  if (bytes.length < at + 4) return false;
+  const [b0, b1, b2] = [bytes[at]!, bytes[at + 1]!, bytes[at + 2]!];
+  const version = (b1 >> 3) & 3;
+  const layer = (b1 >> 1) & 3; // 0 is reserved in MPEG audio, and is what AAC's ADTS headers carry
+  const bitrate = b2 >> 4;
+  const sampleRate = (b2 >> 2) & 3;
+  return b0 === 0xff && (b1 & 0xe0) === 0xe0 && version !== 1 && layer !== 0 && bitrate !== 15 && sampleRate !== 3;
+}
