@@ -85,7 +85,7 @@ function cells(row: ModeComparisonRow): string[] {
 const NOTES =
   'seq acc: offline-tarteel sequence accuracy; top-k: an accepted verse sequence among the first k candidates ' +
   '(top-1 counts the best hypothesis even below the no-match threshold). Latency per clip in ms: p50/p95 include ' +
-  'decoding (Ogg Opus in-process, other formats through ffmpeg); "recog" is model + search only; "recog 10-s clip" is its median over the clips 8–12 s long (n of them). ' +
+  'decoding (Ogg Opus, MP3 and WAV in-process, other formats through ffmpeg); "recog" is model + search only; "recog 10-s clip" is its median over the clips 8–12 s long (n of them). ' +
   'Model: bytes on disk of everything the mode loads. Peak RSS: each mode runs in its own process.';
 
 /** The one table printed by `ayat bench --mode all`. */
