@@ -64,20 +64,22 @@ export class MonoCollector {
 }
 
 /**
- * Runs an in-process decoder. Anything it throws but an AudioError (too
- * long) resolves undefined, which hands the data to ffmpeg; the decoder's
- * WebAssembly memory is freed either way.
+ * Makes an in-process decoder and runs it. Anything either step throws but an
+ * AudioError (too long) resolves undefined, which hands the data to ffmpeg;
+ * the decoder's WebAssembly memory is freed either way.
  */
-export async function runInProcess(
-  decoder: { free(): unknown },
-  decode: () => Promise<DecodedAudio | undefined>,
+export async function runInProcess<D extends { free(): unknown }>(
+  create: () => D,
+  decode: (decoder: D) => Promise<DecodedAudio | undefined>,
 ): Promise<DecodedAudio | undefined> {
+  let decoder: D | undefined;
   try {
-    return await decode();
+    decoder = create();
+    return await decode(decoder);
   } catch (e) {
     if (isAudioError(e)) throw e;
     return undefined;
   } finally {
-    decoder.free();
+    decoder?.free();
   }
 }

@@ -28,8 +28,7 @@ export function mayBeMp3(head: Uint8Array): boolean {
  */
 export async function decodeMp3(bytes: Uint8Array, label: string, maxDurationS: number): Promise<DecodedAudio | undefined> {
   if (!isFrameHeader(bytes, firstFrameOffset(bytes))) return undefined;
-  const decoder = new MPEGDecoder();
-  return runInProcess(decoder, async () => {
+  return runInProcess(() => new MPEGDecoder(), async (decoder) => {
     await decoder.ready;
     const collector = new MonoCollector(label, maxDurationS);
     for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {

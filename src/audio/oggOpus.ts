@@ -59,8 +59,7 @@ export async function decodeOggOpus(bytes: Uint8Array, label: string, maxDuratio
   if (!endsWithLastPage(bytes)) return undefined;
   // ogg-opus-decoder's typings predate its sampleRate option, so the options go in as a variable.
   const options = { forceStereo: false, sampleRate: SAMPLE_RATE };
-  const decoder = new OggOpusDecoder(options);
-  return runInProcess(decoder, async () => {
+  return runInProcess(() => new OggOpusDecoder(options), async (decoder) => {
     await decoder.ready;
     const collector = new MonoCollector(label, maxDurationS);
     for (let at = 0; at <= bytes.length; at += CHUNK_BYTES) {
