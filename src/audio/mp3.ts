@@ -6,11 +6,13 @@
  */
 import { MPEGDecoder } from 'mpg123-decoder';
 import { MonoCollector, runInProcess } from './collect.js';
-import { type DecodedAudio } from './samples.js';
+import { tooLongError, type DecodedAudio } from './samples.js';
 
 /** Bytes handed to the decoder at a time, so an over-long file stops early. */
 const CHUNK_BYTES = 64 * 1024;
 const ID3_HEADER_BYTES = 10;
+/** Sample rates by version (MPEG-1, MPEG-2, MPEG-2.5) and the header's 2-bit index. */
+const SAMPLE_RATES = { mpeg1: [44100, 48000, 32000], mpeg2: [22050, 24000, 16000], mpeg25: [11025, 12000, 8000] } as const;
 
 /**
  * True when `head` starts like MPEG audio: an ID3v2 tag (the frame after it
@@ -27,7 +29,11 @@ export function mayBeMp3(head: Uint8Array): boolean {
  * too much audio.
  */
 export async function decodeMp3(bytes: Uint8Array, label: string, maxDurationS: number): Promise<DecodedAudio | undefined> {
-  if (!isFrameHeader(bytes, firstFrameOffset(bytes))) return undefined;
+  const first = firstFrameOffset(bytes);
+  if (!isFrameHeader(bytes, first)) return undefined;
+  // Decoding 30 minutes takes seconds: refuse at once what the header says is far longer.
+  // A second's slack, as the header counts the encoder's padding too.
+  if ((declaredDurationS(bytes, first) ?? 0) > maxDurationS + 1) throw tooLongError(label, maxDurationS);
   return runInProcess(() => new MPEGDecoder(), async (decoder) => {
     await decoder.ready;
     const collector = new MonoCollector(label, maxDurationS);
@@ -77,4 +83,28 @@ function isFrameHeader(bytes: Uint8Array, at: number): boolean {
   const bitrate = b2 >> 4;
   const sampleRate = (b2 >> 2) & 3;
   return b0 === 0xff && (b1 & 0xe0) === 0xe0 && version !== 1 && layer !== 0 && bitrate !== 15 && sampleRate !== 3;
+}
+
+/**
+ * The length a LAME/Xing ("Xing" or "Info") header in the first frame
+ * declares, from its frame count; undefined when there is no such header.
+ */
+function declaredDurationS(bytes: Uint8Array, at: number): number | undefined {
+  const b1 = bytes[at + 1]!;
+  const b3 = bytes[at + 3]!;
+  const version = (b1 >> 3) & 3; // 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5
+  const layer = 4 - ((b1 >> 1) & 3); // the header counts down: 3 is layer I
+  const mono = b3 >> 6 === 3;
+  const rates = version === 3 ? SAMPLE_RATES.mpeg1 : version === 2 ? SAMPLE_RATES.mpeg2 : SAMPLE_RATES.mpeg25;
+  const sampleRate = rates[(bytes[at + 2]! >> 2) & 3]!;
+  const samplesPerFrame = layer === 1 ? 384 : layer === 2 || version === 3 ? 1152 : 576;
+  // The header follows the frame header and the layer III side information.
+  const sideInfo = version === 3 ? (mono ? 17 : 32) : mono ? 9 : 17;
+  const tag = at + 4 + sideInfo;
+  if (bytes.length < tag + 12) return undefined;
+  const id = String.fromCharCode(bytes[tag]!, bytes[tag + 1]!, bytes[tag + 2]!, bytes[tag + 3]!);
+  if (id !== 'Xing' && id !== 'Info') return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset + tag + 4, 8);
+  const hasFrameCount = (view.getUint32(0) & 1) !== 0;
+  return hasFrameCount ? (view.getUint32(4) * samplesPerFrame) / sampleRate : undefined;
 }

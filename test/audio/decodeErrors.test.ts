@@ -76,6 +76,23 @@ describe('decode errors', () => {
     }
   });
 
+  it('an MP3 whose Xing/Info header declares more than maxDurationS is too_long before decoding', async () => {
+    // MPEG-1 stereo and MPEG-2 mono put the header at different offsets.
+    for (const [name, encode] of [
+      ['declared-44k.mp3', ['-ac', '2', '-ar', '44100']],
+      ['declared-16k.mp3', ['-ac', '1', '-ar', '16000']],
+    ] as const) {
+      writeTone(at(name), { durationS: 3 }, ...encode, '-c:a', 'libmp3lame');
+      const bytes = Uint8Array.from(readFileSync(at(name)));
+      assert.ok((await decodeAudioBytes(bytes, { maxDurationS: 60 })).durationS < 3.1);
+      // Claim a million frames (hours): refused at once, though the audio is 3 s.
+      const tag = Buffer.from(bytes).indexOf('Info');
+      assert.ok(tag > 0, `${name} has an Info header`);
+      new DataView(bytes.buffer).setUint32(tag + 8, 1_000_000);
+      await assertAudioError(decodeAudioBytes(bytes, { maxDurationS: 60, ffmpegPath: at('no-such-ffmpeg') }), 'too_long', '1-minute limit');
+    }
+  });
+
   it('MPEG audio that mpg123 cannot decode is left to ffmpeg to judge', async () => {
     // A valid frame header, then noise: mpg123 reports errors, and ffmpeg says what is wrong.
     const junk = randomBytes(4000, 1);
