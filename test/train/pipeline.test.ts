@@ -8,8 +8,9 @@ import { loadQuran } from '../../src/quran/corpus.js';
 import { unitsToString, verseUnits } from '../../src/quran/units.js';
 import { greedyDecode } from '../../src/decode/ctc.js';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { decodeAudioFile } from '../../src/audio/index.js';
-import { mustRunPython, runPython } from '../helpers/python.js';
+import { mustRunPython, PROJECT_ROOT, runPython } from '../helpers/python.js';
 import { speakArabic } from '../helpers/espeak.js';
 
 // A few-step run of the real training code on espeak-ng clips made here: prepare -> train -> export.
@@ -156,6 +157,37 @@ test('the exported ONNX model runs in onnxruntime-node and matches PyTorch on th
     const uer = editDistance(Array.from(heard), target) / target.length;
     assert.ok(uer < 0.5, `${name}: greedy transcript ${unitsToString(heard)} vs ${unitsToString(target)} (UER ${uer})`);
   }
+});
+
+test('import_onnx.py turns a model folder back into a checkpoint: re-exported, the same file bit for bit; train.py resumes it', () => {
+  const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+  // The shipped model (int8 weights, dequantised on import) and the float model the test above exported.
+  for (const [folder, int8] of [[path.join(PROJECT_ROOT, 'models', 'ayat-ctc'), true], [path.join(dir, 'model-f32'), false]] as const) {
+    const ckpt = path.join(dir, `imported-${int8 ? 'int8' : 'f32'}.pt`);
+    mustRunPython(['train/import_onnx.py', folder, ckpt]);
+    const again = path.join(dir, `reexported-${int8 ? 'int8' : 'f32'}`);
+    mustRunPython(['train/export.py', ckpt, again, ...(int8 ? ['--int8'] : [])]);
+    assert.equal(sha(path.join(again, 'model.onnx')), sha(path.join(folder, 'model.onnx')), folder);
+  }
+
+  const out = mustRunPython([
+    'train/train.py', '--train', path.join(dir, 'cache-a'), '--out', path.join(dir, 'run-imported'), '--resume', path.join(dir, 'imported-f32.pt'),
+    '--device', 'cpu', '--threads', '1', '--no-augment', '--max-steps', '4', '--epochs', '1000',
+    '--batch-seconds', '30', '--lr', '5e-3', '--warmup', '100', '--log-every', '2', '--eval-minutes', '1000',
+  ]);
+  const steps = out.split('\n').filter((l) => l.startsWith('{"step"')).map((l) => JSON.parse(l) as StepLine & { lr: number });
+  assert.deepEqual(steps.map((l) => l.step), [2, 4]);
+  assert.ok(steps[0]!.lr < 1e-3, `the learning rate warms up again: ${steps[0]!.lr}`);
+
+  // A folder whose model is not the one its card names: a one-line refusal.
+  const tampered = path.join(dir, 'tampered');
+  mkdirSync(tampered, { recursive: true });
+  writeFileSync(path.join(tampered, 'card.json'), readFileSync(path.join(dir, 'model-f32', 'card.json')));
+  writeFileSync(path.join(tampered, 'model.onnx'), readFileSync(path.join(dir, 'model-int8', 'model.onnx')));
+  const r = runPython(['train/import_onnx.py', tampered, path.join(dir, 'never.pt')]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /sha256 differs from the card's/);
+  assert.doesNotMatch(r.stderr, /Traceback/);
 });
 
 test('data preparation refuses a manifest with a reserved reciter', () => {
