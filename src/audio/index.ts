@@ -9,5 +9,6 @@ export {
   type DecodeBytesOptions,
 } from './decode.js';
 export { resample, downmix, deinterleave, int16ToFloat32 } from './resample.js';
+export { changeTempo } from './tempo.js';
 export { detectSpeech, isSilent, type SpeechSegment, type VadOptions } from './vad.js';
 export { planChunks, type ChunkOptions } from './chunks.js';

@@ -110,7 +110,8 @@ export async function benchCommand(argv: readonly string[], io: CliIO): Promise<
     await writeCalibration(fit, calibrationOut);
     io.err(
       `ayat bench: ${mode} mode's calibration fitted on ${fit.clips} clips (${fit.correct} right, log loss ${fit.loss.toFixed(3)}), ` +
-        `written to ${calibrationOut}; copy it to ${calibrationTarget.file} to use it\n`,
+        `written to ${calibrationOut}; ` +
+        (resolve(calibrationOut) === join(packageRoot(), calibrationTarget.file) ? 'rebuild (npm run build) to use it\n' : `copy it to ${calibrationTarget.file} to use it\n`),
     );
   }
   return report.summary.error_count > 0 ? 1 : 0;

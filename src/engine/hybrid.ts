@@ -33,6 +33,28 @@ export const HYBRID_CALIBRATION: Calibration = validateCalibration(require('./hy
 export const DEFAULT_HYBRID: HybridOptions = { shortlist: 40, neighbours: 1, ngramRegions: 100, priorWeight: 3, calibration: HYBRID_CALIBRATION };
 
 /**
+ * The embedder, answering a second request for the very same samples (a tempo retry of one
+ * chunk: only the acoustic model hears it shifted) without running the model again.
+ */
+export function rememberLastClip(embedder: ClipEmbedder): ClipEmbedder {
+  let lastSamples: Float32Array | undefined;
+  let last: Promise<Float32Array> | undefined;
+  return {
+    dir: embedder.dir,
+    card: embedder.card,
+    verses: embedder.verses,
+    sizeBytes: embedder.sizeBytes,
+    embedClip(samples) {
+      if (samples !== lastSamples || !last) {
+        lastSamples = samples;
+        last = embedder.embedClip(samples);
+      }
+      return last;
+    },
+  };
+}
+
+/**
  * Hybrid mode: the acoustic model's posteriors and QuranCLAP's clip embedding; the matcher
  * aligns the embedding's shortlist plus a third of full mode's n-gram regions, and ranks
  * candidates by CTC score + priorWeight × (cosine − best cosine).

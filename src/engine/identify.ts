@@ -3,6 +3,7 @@ import { mergeChunkResults } from './mergeChunks.js';
 import { padSpans } from './padSpans.js';
 import type { AcousticStage, AudioStage, ChunkRecogniser, MatchStage } from './ports.js';
 import { errorResult, matchToResult, noMatchResult, type IdentifyResult } from './result.js';
+import { DEFAULT_TEMPO_RETRY, withTempoRetry, type TempoRetryOptions } from './tempoRetry.js';
 import { emptyTimings, timed, type StageTimings } from './timing.js';
 
 export interface IdentifyOptions {
@@ -25,6 +26,8 @@ export interface PosteriorStages {
   /** Called when the first recording with speech needs it; so a bad file never waits for the model. */
   readonly acoustic: () => Promise<AcousticStage>;
   readonly matcher: () => Promise<MatchStage>;
+  /** Unsure answers are retried at other tempos (default DEFAULT_TEMPO_RETRY); false turns that off. */
+  readonly tempoRetry?: TempoRetryOptions | false;
 }
 
 /** Any mode: one recogniser per chunk (see ChunkRecogniser), loaded on first need like the above. */
@@ -68,7 +71,7 @@ export class Identifier {
     } else {
       this.recogniser = async () => {
         const [acoustic, matcher] = await Promise.all([stages.acoustic(), stages.matcher()]);
-        return posteriorRecogniser(acoustic, matcher);
+        return withTempoRetry((a) => posteriorRecogniser(a, matcher), acoustic, stages.tempoRetry ?? DEFAULT_TEMPO_RETRY);
       };
     }
   }

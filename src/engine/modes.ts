@@ -10,11 +10,13 @@ import { BridgeModel, ClapModel } from '../embed/models.js';
 import { EMBED_DEFAULTS, resolveEmbedModel, type EmbedKind } from '../embed/registry.js';
 import { EmbeddingRecogniser } from '../embed/retrieval.js';
 import { defaultMatcher } from '../match/matcher.js';
+import type { Posteriors } from '../match/types.js';
 import { defaultAudioStage } from './createIdentifier.js';
-import { HybridRecogniser, type HybridOptions } from './hybrid.js';
+import { HybridRecogniser, rememberLastClip, type HybridOptions } from './hybrid.js';
 import { Identifier, posteriorRecogniser, type IdentifyOptions } from './identify.js';
 import { loadModel } from './loadModel.js';
 import type { ChunkRecogniser } from './ports.js';
+import { withTempoRetry, type TempoRetryOptions } from './tempoRetry.js';
 
 /**
  * Recognition modes:
@@ -157,8 +159,15 @@ export function modelInfos(models: ModeModels): ModelInfo[] {
   return out;
 }
 
+/** How a mode's recogniser is tuned; the defaults are the shipped behaviour. */
+export interface RecogniserOptions {
+  readonly hybrid?: Partial<HybridOptions>;
+  /** Modes with the acoustic model (full, hybrid) retry unsure answers at other tempos; false turns that off. */
+  readonly tempoRetry?: TempoRetryOptions | false;
+}
+
 /** The recogniser of a mode over already-loaded models. */
-export function modeRecogniser(mode: Mode, models: ModeModels, hybrid: Partial<HybridOptions> = {}): ChunkRecogniser {
+export function modeRecogniser(mode: Mode, models: ModeModels, options: RecogniserOptions = {}): ChunkRecogniser {
   const need = <T>(m: T | undefined, what: string): T => {
     if (!m) throw new ModeUnavailableError(`mode ${mode} needs the ${what}, which is not loaded`);
     return m;
@@ -166,20 +175,24 @@ export function modeRecogniser(mode: Mode, models: ModeModels, hybrid: Partial<H
   switch (mode) {
     case 'full': {
       const matcher = defaultMatcher();
-      return posteriorRecogniser(need(models.acoustic, 'acoustic model'), { matchPosteriors: (post, o) => matcher.match(post, o) });
+      const stage = { matchPosteriors: (post: Posteriors, o: { maxCandidates: number }) => matcher.match(post, o) };
+      return withTempoRetry((acoustic) => posteriorRecogniser(acoustic, stage), need(models.acoustic, 'acoustic model'), options.tempoRetry);
     }
     case 'clap':
       return new EmbeddingRecogniser(need(models.clap, 'QuranCLAP model'));
     case 'lightweight':
       return new EmbeddingRecogniser(need(models.lightweight, 'lightweight bridge model'));
-    case 'hybrid':
-      return new HybridRecogniser(need(models.acoustic, 'acoustic model'), need(models.clap, 'QuranCLAP model'), defaultMatcher(), hybrid);
+    case 'hybrid': {
+      const clap = rememberLastClip(need(models.clap, 'QuranCLAP model'));
+      const matcher = defaultMatcher();
+      return withTempoRetry((acoustic) => new HybridRecogniser(acoustic, clap, matcher, options.hybrid), need(models.acoustic, 'acoustic model'), options.tempoRetry);
+    }
   }
 }
 
 /** An Identifier running `mode` over loaded models (decode, silence check and chunking as in full mode). */
-export function modeIdentifier(mode: Mode, models: ModeModels, options: Partial<IdentifyOptions> = {}, hybrid: Partial<HybridOptions> = {}): Identifier {
-  const recogniser = modeRecogniser(mode, models, hybrid);
+export function modeIdentifier(mode: Mode, models: ModeModels, options: Partial<IdentifyOptions> = {}, recogniserOptions: RecogniserOptions = {}): Identifier {
+  const recogniser = modeRecogniser(mode, models, recogniserOptions);
   return new Identifier({ audio: defaultAudioStage, recogniser: async () => recogniser }, options);
 }
 
@@ -187,11 +200,16 @@ export function modeIdentifier(mode: Mode, models: ModeModels, options: Partial<
  * An Identifier running `mode` whose models load when the first recording with speech needs
  * them, once; a failed load (e.g. a missing model) is retried on the next recording.
  */
-export function lazyModeIdentifier(mode: Mode, models: ModeModelOptions = {}, options: Partial<IdentifyOptions> = {}, hybrid: Partial<HybridOptions> = {}): Identifier {
+export function lazyModeIdentifier(
+  mode: Mode,
+  models: ModeModelOptions = {},
+  options: Partial<IdentifyOptions> = {},
+  recogniserOptions: RecogniserOptions = {},
+): Identifier {
   let pending: Promise<ChunkRecogniser> | undefined;
   const recogniser = (): Promise<ChunkRecogniser> => {
     if (!pending) {
-      const loading = loadModeModels(mode, models).then((loaded) => modeRecogniser(mode, loaded, hybrid));
+      const loading = loadModeModels(mode, models).then((loaded) => modeRecogniser(mode, loaded, recogniserOptions));
       loading.catch(() => {
         if (pending === loading) pending = undefined;
       });

@@ -39,9 +39,11 @@ const okResult = (surah: number, ayahs: number[], startS: number, endS: number, 
   return { status: 'ok', verses, confidence, startS, endS, candidates: [{ verses, score: -1 }, { verses: [{ surah: 2, ayah: 1 }], score: -7 }] };
 };
 
-function stages(audio: AudioStage, matcher: MatchStage, loads: { model: number } = { model: 0 }): IdentifierStages {
+/** Tempo retries (the default) off unless asked for: most tests here are about chunks and errors. */
+function stages(audio: AudioStage, matcher: MatchStage, loads: { model: number } = { model: 0 }, retryTempos = false): IdentifierStages {
   return {
     audio,
+    ...(retryTempos ? {} : { tempoRetry: false }),
     acoustic: async () => {
       loads.model++;
       return fakeAcoustic;
@@ -93,6 +95,19 @@ describe('Identifier', () => {
     assert.equal(result.end_s, 9.5);
     assert.equal(result.candidates.length, 2);
     assert.ok(timings.totalMs >= timings.decodeMs + timings.acousticMs + timings.matchMs - 1e-6);
+  });
+
+  it('by default hears an unsure chunk again at other tempos and keeps the surest answer', async () => {
+    const frames: number[] = [];
+    const matcher = matcherBy((offsetS, post) => {
+      frames.push(post.frames);
+      return okResult(114, [frames.length], offsetS, 9, frames.length === 3 ? 0.75 : 0.4);
+    });
+    const { result } = await new Identifier(stages(audioStage({}), matcher, { model: 0 }, true)).identifyFile('unsure.opus');
+    assert.equal(frames.length, 4, 'normal speed, then 1.1, 0.9 and 1.2 times');
+    assert.ok(frames[1]! < frames[0]! && frames[2]! > frames[0]! && frames[3]! < frames[1]!, `frames ${frames.join(', ')}`);
+    assert.deepEqual(result.verses, [{ surah: 114, ayah: 3 }]);
+    assert.equal(result.confidence, 0.75);
   });
 
   it('the JSON keys and their order are the CLI contract', async () => {
