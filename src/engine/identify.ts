@@ -3,7 +3,7 @@ import { mergeChunkResults } from './mergeChunks.js';
 import { padSpans } from './padSpans.js';
 import type { AcousticStage, AudioStage, ChunkRecogniser, MatchStage } from './ports.js';
 import { errorResult, matchToResult, noMatchResult, type IdentifyResult } from './result.js';
-import { DEFAULT_TEMPO_RETRY, withTempoRetry, type TempoRetryOptions } from './tempoRetry.js';
+import { withTempoRetry, type TempoRetryOptions } from './tempoRetry.js';
 import { emptyTimings, timed, type StageTimings } from './timing.js';
 
 export interface IdentifyOptions {
@@ -71,7 +71,7 @@ export class Identifier {
     } else {
       this.recogniser = async () => {
         const [acoustic, matcher] = await Promise.all([stages.acoustic(), stages.matcher()]);
-        return withTempoRetry((a) => posteriorRecogniser(a, matcher), acoustic, stages.tempoRetry ?? DEFAULT_TEMPO_RETRY);
+        return withTempoRetry((a) => posteriorRecogniser(a, matcher), acoustic, stages.tempoRetry);
       };
     }
   }
