@@ -103,8 +103,9 @@ export function modeInstalled(mode: Mode, options: ModeModelOptions = {}, env: N
 
 /**
  * The mode used when none is asked for, where its models are installed (else full): hybrid, which
- * the mode benchmark (docs/modes.md) measures at least as accurate as full (two dev clips ahead with
- * the current models) and faster. Switch back to full if a re-measurement says otherwise.
+ * the mode benchmark (docs/modes.md) measures at least as accurate as full (level on dev sequence
+ * accuracy with the current models: ahead on crowd clips, behind on professional ones) and faster.
+ * Switch back to full if a re-measurement says otherwise.
  */
 export const PREFERRED_MODE: Mode = 'hybrid';
 
