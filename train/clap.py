@@ -9,7 +9,7 @@ Stages (prepare the audio caches first with train/prepare.py):
   # 2. train: phase 1 (heads + text tower, encoder frozen), phase 2 (last 2 encoder blocks too, smaller lr)
   /usr/bin/python3 train/clap.py train --phase 1 --pooling attention --acoustic runs/cpu/best.pt --states .cache/clap-train --dev-states .cache/clap-dev --out runs/clap/p1 --epochs 40
   /usr/bin/python3 train/clap.py train --phase 2 --init runs/clap/p1/best.pt --states .cache/clap-train --dev-states .cache/clap-dev --out runs/clap/p2 --epochs 20
-  # 3. export: both towers to ONNX, the 6,236 verse embeddings, a card (calibrated on dev)
+  # 3. export: both towers (and the audio tower's head alone) to ONNX, the 6,236 verse embeddings, a card (calibrated on dev)
   /usr/bin/python3 train/clap.py export runs/clap/p2/best.pt models/ayat-clap --int8 --calibrate-on .cache/dev
   # 4. evaluate: the retrieval table (zero-shot vs phase 1 vs phase 2) on dev, JSON + Markdown
   /usr/bin/python3 train/clap.py init --acoustic runs/cpu/best.pt --out runs/clap/zero-shot.pt
@@ -45,7 +45,7 @@ from ayat_train.clap.rules import Refused, check_trainable_rows  # noqa: E402
 from ayat_train.clap.states import StateCache, build_states, file_sha256  # noqa: E402
 from ayat_train.clap.towers import Clap, ClapConfig, embed_verses, pad_units  # noqa: E402
 from ayat_train.clap.verses import clip_verse, verse_table  # noqa: E402
-from ayat_train.model import ModelConfig, count_params  # noqa: E402
+from ayat_train.model import ModelConfig, count_params, encoder_fingerprint  # noqa: E402
 
 CARD_FORMAT = "clap-onnx"
 
@@ -342,6 +342,19 @@ class AudioExport(torch.nn.Module):
         return self.tower(audio)
 
 
+class HeadExport(torch.nn.Module):
+    """The audio tower after its encoder: hidden states [1, T, d] -> pooled, projected embedding.
+    Where an acoustic model's card has the same encoder_sha256, its `hidden` output feeds this
+    graph and hybrid mode runs the encoder once."""
+
+    def __init__(self, model: Clap):
+        super().__init__()
+        self.tower = model.audio
+
+    def forward(self, hidden):
+        return self.tower.embed_hidden(hidden, None)
+
+
 class TextExport(torch.nn.Module):
     def __init__(self, model: Clap):
         super().__init__()
@@ -375,6 +388,8 @@ def cmd_export(args) -> int:
                           output_names=["embedding"], dynamic_axes={"audio": {1: "samples"}}, opset_version=OPSET)
         torch.onnx.export(TextExport(model).eval(), (torch.ones(1, 20, dtype=torch.long),), str(out / "text.onnx"), input_names=["units"],
                           output_names=["embedding"], dynamic_axes={"units": {1: "length"}}, opset_version=OPSET)
+        torch.onnx.export(HeadExport(model).eval(), (torch.zeros(1, 50, model.audio.d_model),), str(out / "head.onnx"),
+                          input_names=["hidden"], output_names=["embedding"], dynamic_axes={"hidden": {1: "frames"}}, opset_version=OPSET)
     if args.int8:
         from export import quantize_weights_int8  # train/export.py: weight-only int8, per channel
         quantize_weights_int8(out / "audio.onnx")
@@ -387,7 +402,7 @@ def cmd_export(args) -> int:
         pos = embed_waves(model, [waves[i] for i in keep]) @ bank.t()
         neg = embed_waves(model, calibration.negative_clips([waves[i] for i in keep])) @ bank.t()
         cal = calibration.fit_confidence(pos, [clip_verse(rows[i]) for i in keep], neg) | {"dev_cache": str(args.calibrate_on)}
-    files = {name: out / name for name in ("audio.onnx", "text.onnx", "verses.bin")}
+    files = {name: out / name for name in ("audio.onnx", "text.onnx", "head.onnx", "verses.bin")}
     card = {
         "name": args.name,
         "version": str(date.today()),
@@ -397,6 +412,8 @@ def cmd_export(args) -> int:
         "audio": {"file": "audio.onnx", "sha256": file_sha256(files["audio.onnx"]), "input": "audio", "output": "embedding",
                   "weights": "int8 (per-channel, weight-only)" if args.int8 else "float32"},
         "text": {"file": "text.onnx", "sha256": file_sha256(files["text.onnx"]), "input": "units", "output": "embedding"},
+        "head": {"file": "head.onnx", "sha256": file_sha256(files["head.onnx"]), "input": "hidden", "output": "embedding",
+                 "encoder_sha256": encoder_fingerprint(model.audio.encoder)},
         "verses": verses | {"sha256": file_sha256(files["verses.bin"])},
         "units": units.vocab(),
         "unit_rules_version": units.rules()["version"],

@@ -3,7 +3,9 @@
 
   /usr/bin/python3 train/export.py runs/x/best.pt models/ayat-ctc [--int8] [--reference clip.wav ref.json]
 The graph takes raw 16 kHz samples (`audio` [1, N]) and returns CTC log-probabilities
-(`log_probs` [1, T, V]). --int8 stores weight matrices as int8 with per-channel scales
+(`log_probs` [1, T, V]) and the encoder's last hidden states (`hidden` [1, T, d]; the card's
+`encoder_sha256` fingerprints the encoder weights, so a QuranCLAP head trained on this encoder can
+be matched to it and pool those states). --int8 stores weight matrices as int8 with per-channel scales
 (DequantizeLinear), activations stay float: 4x smaller, same graph otherwise.
 """
 from __future__ import annotations
@@ -24,7 +26,7 @@ from onnx import helper, numpy_helper
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ayat_train import units  # noqa: E402
 from ayat_train.augment import CODECS, AugmentConfig  # noqa: E402
-from ayat_train.model import CtcModel, ExportWrapper, ModelConfig, count_params  # noqa: E402
+from ayat_train.model import CtcModel, ExportWrapper, ModelConfig, count_params, encoder_fingerprint  # noqa: E402
 
 OPSET = 17
 # Front-end constants (STFT basis, mel filters) stay float32: they set the features' precision.
@@ -46,8 +48,10 @@ def export_onnx(model: CtcModel, path: Path) -> None:
         warnings.simplefilter("ignore")
         # the wrapper must be in eval mode: export restores its mode afterwards, recursively, and a
         # fresh module is in training mode (dropout on) — which would leave `model` training too
-        torch.onnx.export(ExportWrapper(model).eval(), (dummy,), str(path), input_names=["audio"], output_names=["log_probs"],
-                          dynamic_axes={"audio": {1: "samples"}, "log_probs": {1: "frames"}}, opset_version=OPSET)
+        torch.onnx.export(ExportWrapper(model).eval(), (dummy,), str(path), input_names=["audio"],
+                          output_names=["log_probs", "hidden"],
+                          dynamic_axes={"audio": {1: "samples"}, "log_probs": {1: "frames"}, "hidden": {1: "frames"}},
+                          opset_version=OPSET)
 
 
 def quantize_weights_int8(path: Path) -> None:
@@ -122,6 +126,8 @@ def write_card(out: Path, model: CtcModel, ckpt: dict, int8: bool, name: str) ->
         "unit_rules_version": units.rules()["version"],
         "input": "audio",
         "output": "log_probs",
+        "hidden_output": "hidden",
+        "encoder_sha256": encoder_fingerprint(model.encoder),
         "params": count_params(model),
         "size_bytes": onnx_path.stat().st_size,
         "weights": "int8 (per-channel, weight-only)" if int8 else "float32",
@@ -148,7 +154,10 @@ def write_card_markdown(out: Path, card: dict) -> None:
         f"# {card['name']} ({card['version']})", "",
         f"Conformer-CTC acoustic model for ayat: raw 16 kHz mono samples in (`{card['input']}` [1, N]), "
         f"CTC log-probabilities over {len(card['units'])} units out (`{card['output']}` [1, T, V]), one frame per "
-        f"{card['frame_shift_s'] * 1000:.0f} ms. The log-mel front-end is inside the graph.", "",
+        f"{card['frame_shift_s'] * 1000:.0f} ms. The log-mel front-end is inside the graph."
+        + (f" A second output, `{card['hidden_output']}` [1, T, {a['d_model']}], holds the encoder's last hidden states "
+           f"(encoder fingerprint `{card['encoder_sha256'][:12]}…`: a QuranCLAP head trained on this encoder pools them, "
+           "so hybrid mode runs the encoder once)." if card.get("hidden_output") else ""), "",
         "| | |", "|---|---|",
         f"| parameters | {card['params']:,} ({a['n_layers']} blocks, d={a['d_model']}, {a['n_heads']} heads, conv kernel {a['conv_kernel']}) |",
         f"| file | `{card['file']}`, {card['size_bytes'] / 1e6:.1f} MB, weights {card['weights']} |",
@@ -172,7 +181,7 @@ def write_reference(model: CtcModel, wav_path: str, out_json: str) -> None:
     from ayat_train.audio import decode
     samples = decode(wav_path).astype(np.float32) / 32768.0
     with torch.no_grad():
-        lp = ExportWrapper(model).eval()(torch.from_numpy(samples)[None])[0].numpy()
+        lp = ExportWrapper(model).eval()(torch.from_numpy(samples)[None])[0][0].numpy()
     Path(out_json).write_text(json.dumps({"frames": lp.shape[0], "vocab": lp.shape[1], "log_probs": lp.round(5).ravel().tolist()}))
 
 

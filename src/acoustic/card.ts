@@ -25,6 +25,10 @@ export interface ModelCard {
   readonly input: string;
   /** Name of the graph output: float32 [1, T, V] natural-log posteriors. */
   readonly output: string;
+  /** Name of a second output, float32 [1, T, d]: the encoder's last hidden states (QuranCLAP's head can pool them). */
+  readonly hidden_output?: string;
+  /** SHA-256 over the encoder's weights (train/ayat_train/model.py encoder_fingerprint): a QuranCLAP head with the same value was trained on these states. */
+  readonly encoder_sha256?: string;
   readonly params?: number;
   readonly size_bytes?: number;
   readonly training?: unknown;
@@ -79,6 +83,12 @@ export function parseModelCard(json: unknown, where: string): ModelCard {
     if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
       throw bad(`"${key}" must be a non-negative integer`);
     }
+  }
+  if (card.hidden_output !== undefined && (typeof card.hidden_output !== 'string' || card.hidden_output === '')) {
+    throw bad(`"hidden_output" must be a non-empty string`);
+  }
+  if (card.encoder_sha256 !== undefined && (typeof card.encoder_sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(card.encoder_sha256))) {
+    throw bad(`"encoder_sha256" must be 64 lower-case hex digits`);
   }
   checkUnits(card.units, where);
 

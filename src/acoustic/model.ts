@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { InferenceSession } from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Posteriors } from '../match/types.js';
 import { VOCAB } from '../quran/units.js';
 import { readModelCard, type ModelCard } from './card.js';
@@ -19,6 +19,19 @@ export { INTRA_OP_THREADS } from './session.js';
 export const MIN_INPUT_S = 0.25;
 
 const loaded = new Map<string, Promise<AcousticModel>>();
+
+/** The encoder's last hidden states of one segment: `frames` × `dim`, row-major. */
+export interface HiddenStates {
+  readonly data: Float32Array;
+  readonly frames: number;
+  readonly dim: number;
+}
+
+/** One pass of a model whose card names a hidden output: the posteriors and the states under them. */
+export interface EncoderOutput {
+  readonly posteriors: Posteriors;
+  readonly hidden: HiddenStates;
+}
 
 /** A CTC acoustic model (card.json + ONNX graph) with its inference session. */
 export class AcousticModel {
@@ -65,6 +78,10 @@ export class AcousticModel {
     }
 
     const { ort, session } = await openCpuSession(modelPath, card.input, card.output, (m) => new ModelError('load_failed', m));
+    if (card.hidden_output !== undefined && !session.outputNames.includes(card.hidden_output)) {
+      await session.release();
+      throw new ModelError('load_failed', `${modelPath} has no output "${card.hidden_output}" (card.json's hidden_output; it has: ${session.outputNames.join(', ')})`);
+    }
     return new AcousticModel(dir, card, sizeBytes, session, ort);
   }
 
@@ -85,15 +102,34 @@ export class AcousticModel {
    * segment starts in the whole recording; it is carried into the result unchanged.
    */
   async posteriors(samples: Float32Array, offsetS = 0): Promise<Posteriors> {
+    const outputs = await this.run(samples, [this.card.output]);
+    return this.toPosteriors(outputs[this.card.output], offsetS);
+  }
+
+  /** Posteriors and hidden states from one pass; only for models whose card names a `hidden_output`. */
+  async encode(samples: Float32Array, offsetS = 0): Promise<EncoderOutput> {
+    const name = this.card.hidden_output;
+    if (name === undefined) throw new ModelError('inference_failed', `model ${this.name} has no hidden-state output (its card names no hidden_output)`);
+    const outputs = await this.run(samples, [this.card.output, name]);
+    const posteriors = this.toPosteriors(outputs[this.card.output], offsetS);
+    const out = outputs[name];
+    if (!out || out.type !== 'float32' || out.dims.length !== 3 || out.dims[0] !== 1 || Number(out.dims[1]) !== posteriors.frames) {
+      throw new ModelError('inference_failed', `model output "${name}" is not float32 [1, T, d] with T = ${posteriors.frames}`);
+    }
+    return { posteriors, hidden: { data: out.data as Float32Array, frames: posteriors.frames, dim: Number(out.dims[2]) } };
+  }
+
+  private async run(samples: Float32Array, fetches: string[]): Promise<Record<string, Tensor | undefined>> {
     const input = asModelInput(samples, Math.ceil(MIN_INPUT_S * this.sampleRate));
-    let out: import('onnxruntime-node').Tensor | undefined;
     try {
       const tensor = new this.ort.Tensor('float32', input, [1, input.length]);
-      const results = await this.session.run({ [this.card.input]: tensor });
-      out = results[this.card.output];
+      return await this.session.run({ [this.card.input]: tensor }, fetches);
     } catch (err) {
       throw new ModelError('inference_failed', `acoustic model failed: ${firstLine(err)}`);
     }
+  }
+
+  private toPosteriors(out: Tensor | undefined, offsetS: number): Posteriors {
     if (!out || out.type !== 'float32' || out.dims.length !== 3 || out.dims[0] !== 1) {
       throw new ModelError('inference_failed', `model output "${this.card.output}" is not float32 [1, T, V]`);
     }

@@ -52,10 +52,18 @@ interface CommonCard {
   readonly metrics?: unknown;
 }
 
+/** The audio tower after its encoder (pooling + projection), fed the encoder's hidden states [1, T, d]. */
+export interface HeadSpec extends GraphSpec {
+  /** Fingerprint of the encoder the head was trained on; an acoustic card with the same value can feed it. */
+  readonly encoder_sha256: string;
+}
+
 export interface ClapCard extends CommonCard {
   readonly format: typeof CLAP_FORMAT;
   readonly audio: GraphSpec;
   readonly text: GraphSpec;
+  /** Absent in cards exported before the head was written separately. */
+  readonly head?: HeadSpec;
   /** Input units of the text tower; must equal VOCAB. */
   readonly units: readonly string[];
   /** ln(1 / temperature) learned in training. */
@@ -113,6 +121,11 @@ export function parseEmbedCard(json: unknown, where: string, format: EmbedCard['
   if (format === CLAP_FORMAT) {
     checkGraph(card.audio, 'audio', bad);
     checkGraph(card.text, 'text', bad);
+    if (card.head !== undefined) {
+      checkGraph(card.head, 'head', bad);
+      const sha = (card.head as Record<string, unknown>).encoder_sha256;
+      if (typeof sha !== 'string' || !/^[0-9a-f]{64}$/.test(sha)) throw bad('"head.encoder_sha256" must be 64 lower-case hex digits');
+    }
     if (typeof card.logit_scale !== 'number' || !Number.isFinite(card.logit_scale)) throw bad('"logit_scale" must be a number');
     const units = card.units;
     if (!Array.isArray(units) || units.length !== VOCAB.length || units.some((u, i) => u !== VOCAB[i])) {

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { sha256File } from '../acoustic/hash.js';
-import { MIN_INPUT_S } from '../acoustic/model.js';
+import { MIN_INPUT_S, type HiddenStates } from '../acoustic/model.js';
 import { BRIDGE_FORMAT, CLAP_FORMAT, readEmbedCard, type BridgeCard, type ClapCard, type FileSpec, type GraphSpec } from './card.js';
 import { EmbedModelError } from './errors.js';
 import { clipFeatures, FEATURE_DIM } from './features.js';
@@ -63,34 +63,56 @@ function cached<T>(cache: Map<string, Promise<T>>, dir: string, open: (dir: stri
   return p;
 }
 
-/** QuranCLAP: audio tower (raw 16 kHz samples → 256-d), text tower (units → 256-d), verse bank. */
+/**
+ * QuranCLAP: audio tower (raw 16 kHz samples → 256-d), text tower (units → 256-d), verse bank,
+ * and (cards since 2026-11-22) the audio tower's head alone, which pools an acoustic model's
+ * hidden states when both were trained on the same encoder. The audio tower opens on first use:
+ * hybrid mode with a shared encoder never needs it.
+ */
 export class ClapModel implements ClipEmbedder {
+  private audioSession: Promise<InferenceSession> | undefined;
+
   private constructor(
     readonly dir: string,
     readonly card: ClapCard,
     readonly verses: VerseBank,
     readonly sizeBytes: number,
     private readonly ort: Ort,
-    private readonly audio: InferenceSession,
+    private readonly audioPath: string,
     private readonly text: InferenceSession,
+    private readonly head: InferenceSession | undefined,
   ) {}
 
-  /** Validates the folder (card, checksums) and opens both towers; one instance per folder per process. */
+  /** Validates the folder (card, checksums) and opens the text tower and head; one instance per folder per process. */
   static load(dir: string): Promise<ClapModel> {
     return cached(clapCache, dir, async (d) => {
       const card = await readEmbedCard(d, CLAP_FORMAT);
       const verses = await VerseBank.load(d, card.verses);
-      const audio = await graph(d, card.audio, 'audio tower');
+      const audio = await checkedFile(d, card.audio, 'audio tower');
       const text = await graph(d, card.text, 'text tower');
-      return new ClapModel(d, card, verses, audio.size + text.size + verses.sizeBytes, audio.ort, audio.session, text.session);
+      const head = card.head ? await graph(d, card.head, 'audio head') : undefined;
+      const size = audio.size + text.size + (head?.size ?? 0) + verses.sizeBytes;
+      return new ClapModel(d, card, verses, size, text.ort, audio.path, text.session, head?.session);
     });
   }
 
+  /** Whether the head was trained on the encoder an acoustic card fingerprints (its `encoder_sha256`). */
+  sharesEncoderWith(encoderSha256: string | undefined): boolean {
+    return this.head !== undefined && encoderSha256 !== undefined && this.card.head?.encoder_sha256 === encoderSha256;
+  }
+
   /** The clip's embedding (L2-normalised by the graph). */
-  embedClip(samples: Float32Array): Promise<Float32Array> {
+  async embedClip(samples: Float32Array): Promise<Float32Array> {
     const input = audioInput(samples);
     const tensor = new this.ort.Tensor('float32', input, [1, input.length]);
-    return runVector(this.audio, { [this.card.audio.input]: tensor }, this.card.audio.output, 'QuranCLAP audio tower');
+    return runVector(await this.audioTower(), { [this.card.audio.input]: tensor }, this.card.audio.output, 'QuranCLAP audio tower');
+  }
+
+  /** The embedding of a clip from its encoder states (an acoustic model's hidden output; see sharesEncoderWith). */
+  embedHidden(hidden: HiddenStates): Promise<Float32Array> {
+    if (!this.head || !this.card.head) throw new EmbedModelError('inference_failed', `QuranCLAP model ${this.card.name} has no head graph (re-export it with train/clap.py export)`);
+    const tensor = new this.ort.Tensor('float32', hidden.data, [1, hidden.frames, hidden.dim]);
+    return runVector(this.head, { [this.card.head.input]: tensor }, this.card.head.output, 'QuranCLAP head');
   }
 
   /** Embedding of a unit sequence (src/quran/units.ts ids), as the verse bank was made. */
@@ -101,10 +123,24 @@ export class ClapModel implements ClipEmbedder {
     return runVector(this.text, { [this.card.text.input]: tensor }, this.card.text.output, 'QuranCLAP text tower');
   }
 
+  private audioTower(): Promise<InferenceSession> {
+    if (!this.audioSession) {
+      const opening = openSession(this.audioPath, this.card.audio.input, this.card.audio.output).then((o) => o.session);
+      opening.catch(() => {
+        if (this.audioSession === opening) this.audioSession = undefined;
+      });
+      this.audioSession = opening;
+    }
+    return this.audioSession;
+  }
+
   async dispose(): Promise<void> {
     clapCache.delete(this.dir);
-    await this.audio.release();
+    const audio = this.audioSession;
+    this.audioSession = undefined;
+    if (audio) await (await audio.catch(() => undefined))?.release();
     await this.text.release();
+    await this.head?.release();
   }
 }
 

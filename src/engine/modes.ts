@@ -16,6 +16,7 @@ import { HybridRecogniser, rememberLastClip, type HybridOptions } from './hybrid
 import { Identifier, posteriorRecogniser, type IdentifyOptions } from './identify.js';
 import { loadModel } from './loadModel.js';
 import type { ChunkRecogniser } from './ports.js';
+import { sharedEncoderStages, sharesEncoder } from './sharedEncoder.js';
 import { withTempoRetry, type TempoRetryOptions } from './tempoRetry.js';
 
 /**
@@ -184,9 +185,13 @@ export function modeRecogniser(mode: Mode, models: ModeModels, options: Recognis
     case 'lightweight':
       return new EmbeddingRecogniser(need(models.lightweight, 'lightweight bridge model'));
     case 'hybrid': {
-      const clap = rememberLastClip(need(models.clap, 'QuranCLAP model'));
+      const acoustic = need(models.acoustic, 'acoustic model');
+      const clapModel = need(models.clap, 'QuranCLAP model');
+      // One encoder pass per chunk where QuranCLAP's head was trained on the acoustic model's encoder.
+      const stages = sharesEncoder(acoustic, clapModel) ? sharedEncoderStages(acoustic, clapModel) : { acoustic, embedder: clapModel };
+      const clap = rememberLastClip(stages.embedder);
       const matcher = defaultMatcher();
-      return withTempoRetry((acoustic) => new HybridRecogniser(acoustic, clap, matcher, options.hybrid), need(models.acoustic, 'acoustic model'), options.tempoRetry);
+      return withTempoRetry((a) => new HybridRecogniser(a, clap, matcher, options.hybrid), stages.acoustic, options.tempoRetry);
     }
   }
 }

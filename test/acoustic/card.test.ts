@@ -34,6 +34,15 @@ describe('model card validation', () => {
     assert.equal(card.frame_shift_s, 0.04);
   });
 
+  it('checks the optional hidden-state output and encoder fingerprint', () => {
+    const base = { name: 'x', version: '1', format: 'ctc-onnx', file: 'model.onnx', sha256: 'ab'.repeat(32), sample_rate: 16000, frame_shift_s: 0.04, units: [...VOCAB], input: 'audio', output: 'log_probs' };
+    const card = parseModelCard({ ...base, hidden_output: 'hidden', encoder_sha256: 'c'.repeat(64) }, 'card.json');
+    assert.equal(card.hidden_output, 'hidden');
+    assert.equal(card.encoder_sha256, 'c'.repeat(64));
+    assert.throws(() => parseModelCard({ ...base, hidden_output: '' }, 'card.json'), /"hidden_output" must be a non-empty string/);
+    assert.throws(() => parseModelCard({ ...base, encoder_sha256: 'xyz' }, 'card.json'), /"encoder_sha256" must be 64/);
+  });
+
   it('reports a missing card', async () => {
     await rejectsWith(readModelCard(freshDir()), 'not_found', /no model card at .*card\.json/);
   });
@@ -71,6 +80,13 @@ describe('model card validation', () => {
   it('reports a graph without the input the card names', async () => {
     const dir = writeTinyModel(freshDir(), { card: { input: 'waveform' } });
     await rejectsWith(AcousticModel.load(dir), 'load_failed', /no input "waveform"/);
+  });
+
+  it('reports a graph without the hidden output the card names, and encode() on a model without one', async () => {
+    await rejectsWith(AcousticModel.load(writeTinyModel(freshDir(), { card: { hidden_output: 'hidden' } })), 'load_failed', /no output "hidden" \(card\.json's hidden_output/);
+    const model = await AcousticModel.load(writeTinyModel(freshDir()));
+    await rejectsWith(model.encode(new Float32Array(16000)), 'inference_failed', /no hidden-state output/);
+    await model.dispose();
   });
 
   it('reports a file ONNX Runtime cannot parse', async () => {

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sha256File } from '../../src/acoustic/hash.js';
-import { parseEmbedCard } from '../../src/embed/card.js';
+import { parseEmbedCard, type ClapCard } from '../../src/embed/card.js';
 import { EmbedModelError } from '../../src/embed/errors.js';
 import { retrievalResult, softmaxTop } from '../../src/embed/retrieval.js';
 import { topVerses, VerseBank, verseKeys } from '../../src/embed/verseBank.js';
 import { VerseMatcher } from '../../src/match/matcher.js';
 import { loadQuran } from '../../src/quran/corpus.js';
-import { verseUnits } from '../../src/quran/units.js';
+import { verseUnits, VOCAB } from '../../src/quran/units.js';
 import { rng, synthPosteriors } from '../decode/synth.js';
 import { BRIDGE_DIM, CLAP_DIM, verseMatrix, writeTinyClap } from './tinyEmbedModels.js';
 
@@ -94,6 +94,12 @@ describe('verse retrieval', () => {
     const clap = { ...base, embed_dim: 384, format: 'clap-onnx', logit_scale: 2.6, units: ['x'], audio: bridge.bridge, text: bridge.bridge };
     assert.throws(() => parseEmbedCard(clap, where, 'clap-onnx'), (e: unknown) => e instanceof EmbedModelError && e.code === 'units_mismatch');
     assert.throws(() => parseEmbedCard({ ...bridge, verses: { ...base.verses, count: 100 } }, where, 'bridge-onnx'), /expected 6236/);
+    const goodClap = { ...clap, units: [...VOCAB] };
+    const head = { file: 'head.onnx', sha256: 'c'.repeat(64), input: 'hidden', output: 'embedding', encoder_sha256: 'd'.repeat(64) };
+    assert.equal((parseEmbedCard({ ...goodClap, head }, where, 'clap-onnx') as ClapCard).head?.encoder_sha256, 'd'.repeat(64));
+    assert.equal((parseEmbedCard(goodClap, where, 'clap-onnx') as ClapCard).head, undefined, 'cards without a head still load');
+    assert.throws(() => parseEmbedCard({ ...goodClap, head: { ...head, encoder_sha256: undefined } }, where, 'clap-onnx'), /"head\.encoder_sha256" must be 64/);
+    assert.throws(() => parseEmbedCard({ ...goodClap, head: { ...head, input: '' } }, where, 'clap-onnx'), /"head\.input"/);
   });
 });
 

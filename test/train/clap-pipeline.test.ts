@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeAudioFile } from '../../src/audio/index.js';
+import { AcousticModel } from '../../src/acoustic/model.js';
 import { ClapModel } from '../../src/embed/models.js';
+import { sharedEncoderStages, sharesEncoder } from '../../src/engine/sharedEncoder.js';
 import { espeakCaches } from '../helpers/espeakData.js';
 import { mustRunPython, runPython } from '../helpers/python.js';
 
@@ -116,6 +118,39 @@ print(json.dumps([[r["phase"], r["epochs"]] for r in torch.load(${JSON.stringify
     const out = await model.embedClip((await decodeAudioFile(p('clip16k.wav'))).samples);
     assert.ok(Math.max(...Array.from(out, (x, i) => Math.abs(x - ref.audio[i]!))) < 1e-4);
     await model.dispose();
+  });
+
+  it('the exported head pools the acoustic model\'s hidden output: one encoder pass for hybrid (phase 1 shares the encoder, phase 2 does not)', async () => {
+    mustRunPython(['train/export.py', p('ctc', 'best.pt'), p('ctc-model')]);
+    mustRunPython(['train/clap.py', 'export', p('p1', 'best.pt'), p('model-p1'), '--threads', '1']);
+    const acoustic = await AcousticModel.load(p('ctc-model'));
+    const p1 = await ClapModel.load(p('model-p1'));
+    const p2 = await ClapModel.load(p('model-f32'));
+    assert.equal(acoustic.card.hidden_output, 'hidden');
+    assert.ok(sharesEncoder(acoustic, p1), 'phase 1 froze the encoder: same fingerprint');
+    assert.ok(!sharesEncoder(acoustic, p2), 'phase 2 tuned the last block: another encoder');
+
+    let passes = 0;
+    const counted = new Proxy(acoustic, {
+      get(target, key) {
+        if (key === 'encode') return (s: Float32Array, o?: number) => (passes++, target.encode(s, o));
+        const v = Reflect.get(target, key, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const stages = sharedEncoderStages(counted, p1);
+    const { samples } = await decodeAudioFile(p('clip16k.wav'));
+    const post = await stages.acoustic.posteriors(samples, 1.5);
+    const shared = await stages.embedder.embedClip(samples);
+    assert.equal(passes, 1, 'posteriors and embedding of one chunk come from one pass');
+    assert.equal(post.offsetS, 1.5);
+    assert.deepEqual(post.logProbs, (await acoustic.posteriors(samples, 0)).logProbs);
+    const own = await p1.embedClip(samples);
+    const diff = Math.max(...Array.from(shared, (x, i) => Math.abs(x - own[i]!)));
+    assert.ok(diff < 1e-4, `head on the acoustic model's states vs QuranCLAP's own audio tower: max diff ${diff}`);
+    await stages.embedder.embedClip(samples.slice());
+    assert.equal(passes, 2, 'other samples get a pass of their own');
+    await Promise.all([acoustic.dispose(), p1.dispose(), p2.dispose()]);
   });
 
   it('evaluate: one command writes the retrieval table (zero-shot, phase 1, phase 2) as JSON and Markdown', () => {

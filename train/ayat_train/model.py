@@ -4,6 +4,7 @@ Input: raw 16 kHz mono samples. Output: CTC log-probabilities, one frame per 40 
 """
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, asdict
 
@@ -202,22 +203,28 @@ class CtcModel(nn.Module):
         feat_lengths = frames_after_frontend(lengths) if lengths is not None else None
         return normalise_per_utterance(feats, feat_lengths), feat_lengths
 
-    def forward_features(self, feats, feat_lengths=None, with_inter: bool = False):
+    def forward_features(self, feats, feat_lengths=None, with_inter: bool = False, with_hidden: bool = False):
+        """(log_probs, out_lengths), plus the intermediate layer's log-probs (with_inter) or the
+        last block's hidden states (with_hidden) as a third item."""
         out_lengths = frames_after_subsampling(feat_lengths, self.cfg.strides) if feat_lengths is not None else None
         hidden, inter = self.encoder(feats, out_lengths, self.cfg.inter_ctc_layer if with_inter else 0)
         log_probs = F.log_softmax(self.head(hidden).float(), dim=-1)
         if with_inter:
             inter_log_probs = F.log_softmax(self.head(inter).float(), dim=-1) if inter is not None else None
             return log_probs, out_lengths, inter_log_probs
+        if with_hidden:
+            return log_probs, out_lengths, hidden
         return log_probs, out_lengths
 
-    def forward(self, wav: torch.Tensor, lengths: torch.Tensor | None = None):
+    def forward(self, wav: torch.Tensor, lengths: torch.Tensor | None = None, with_hidden: bool = False):
         feats, feat_lengths = self.features(wav, lengths)
-        return self.forward_features(feats, feat_lengths)
+        return self.forward_features(feats, feat_lengths, with_hidden=with_hidden)
 
 
 class ExportWrapper(nn.Module):
-    """Single-clip graph for ONNX: audio [1, N] -> log_probs [1, T, V]."""
+    """Single-clip graph for ONNX: audio [1, N] -> log_probs [1, T, V] and hidden [1, T, d] (the
+    last block's states, which a QuranCLAP head trained on this encoder can pool: hybrid mode then
+    runs the encoder once)."""
 
     def __init__(self, model: CtcModel):
         super().__init__()
@@ -225,8 +232,19 @@ class ExportWrapper(nn.Module):
         self.eval()
 
     def forward(self, audio):
-        log_probs, _ = self.model(audio)
-        return log_probs
+        log_probs, _, hidden = self.model(audio, with_hidden=True)
+        return log_probs, hidden
+
+
+def encoder_fingerprint(encoder: nn.Module) -> str:
+    """SHA-256 over an Encoder's weights (names and float32 values, in name order). Two graphs
+    whose encoders have the same fingerprint compute the same hidden states, so one model's
+    states can feed a head trained on the other's (the model cards carry it)."""
+    h = hashlib.sha256()
+    for name, tensor in sorted(encoder.state_dict().items()):
+        h.update(name.encode())
+        h.update(tensor.detach().float().contiguous().cpu().numpy().tobytes())
+    return h.hexdigest()
 
 
 def count_params(model: nn.Module) -> int:
