@@ -123,8 +123,7 @@ export function parseEmbedCard(json: unknown, where: string, format: EmbedCard['
     checkGraph(card.text, 'text', bad);
     if (card.head !== undefined) {
       checkGraph(card.head, 'head', bad);
-      const sha = (card.head as Record<string, unknown>).encoder_sha256;
-      if (typeof sha !== 'string' || !/^[0-9a-f]{64}$/.test(sha)) throw bad('"head.encoder_sha256" must be 64 lower-case hex digits');
+      if (!isSha256Hex((card.head as Record<string, unknown>).encoder_sha256)) throw bad('"head.encoder_sha256" must be 64 lower-case hex digits');
     }
     if (typeof card.logit_scale !== 'number' || !Number.isFinite(card.logit_scale)) throw bad('"logit_scale" must be a number');
     const units = card.units;
@@ -151,7 +150,11 @@ function checkFile(spec: unknown, key: string, bad: (what: string) => EmbedModel
   if (typeof s.file !== 'string' || s.file === '' || isAbsolute(s.file) || normalize(s.file).startsWith('..')) {
     throw bad(`"${key}.file" must be a path inside the model folder`);
   }
-  if (typeof s.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(s.sha256)) throw bad(`"${key}.sha256" must be 64 lower-case hex digits`);
+  if (!isSha256Hex(s.sha256)) throw bad(`"${key}.sha256" must be 64 lower-case hex digits`);
+}
+
+function isSha256Hex(x: unknown): boolean {
+  return typeof x === 'string' && /^[0-9a-f]{64}$/.test(x);
 }
 
 function checkGraph(spec: unknown, key: string, bad: (what: string) => EmbedModelError): void {

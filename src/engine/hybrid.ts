@@ -5,6 +5,7 @@ import { validateCalibration, type Calibration } from '../match/confidence.js';
 import type { VerseMatcher } from '../match/matcher.js';
 import type { MatchResult } from '../match/types.js';
 import type { AcousticStage, ChunkRecogniser } from './ports.js';
+import { rememberLast } from './rememberLast.js';
 import { timed, type StageTimings } from './timing.js';
 
 export interface HybridOptions {
@@ -37,20 +38,12 @@ export const DEFAULT_HYBRID: HybridOptions = { shortlist: 40, neighbours: 1, ngr
  * chunk: only the acoustic model hears it shifted) without running the model again.
  */
 export function rememberLastClip(embedder: ClipEmbedder): ClipEmbedder {
-  let lastSamples: Float32Array | undefined;
-  let last: Promise<Float32Array> | undefined;
   return {
     dir: embedder.dir,
     card: embedder.card,
     verses: embedder.verses,
     sizeBytes: embedder.sizeBytes,
-    embedClip(samples) {
-      if (samples !== lastSamples || !last) {
-        lastSamples = samples;
-        last = embedder.embedClip(samples);
-      }
-      return last;
-    },
+    embedClip: rememberLast((samples) => embedder.embedClip(samples)),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { AcousticModel, EncoderOutput } from '../acoustic/model.js';
 import type { ClipEmbedder, ClapModel } from '../embed/models.js';
 import type { AcousticStage } from './ports.js';
+import { rememberLast } from './rememberLast.js';
 
 /**
  * QuranCLAP's audio tower is the acoustic model's encoder plus a head. When the head was trained
@@ -18,15 +19,7 @@ export function sharesEncoder(acoustic: AcousticModel, clap: ClapModel): boolean
  * (a tempo retry hands the acoustic stage other samples: those get a pass of their own).
  */
 export function sharedEncoderStages(acoustic: AcousticModel, clap: ClapModel): { acoustic: AcousticStage; embedder: ClipEmbedder } {
-  let lastSamples: Float32Array | undefined;
-  let last: Promise<EncoderOutput> | undefined;
-  const pass = (samples: Float32Array): Promise<EncoderOutput> => {
-    if (samples !== lastSamples || !last) {
-      lastSamples = samples;
-      last = acoustic.encode(samples);
-    }
-    return last;
-  };
+  const pass = rememberLast((samples): Promise<EncoderOutput> => acoustic.encode(samples));
   return {
     acoustic: {
       async posteriors(samples, offsetS) {
