@@ -5,6 +5,7 @@
   /usr/bin/python3 train/prepare.py everyayah /path/to/reciter-folder .cache/reciter
   /usr/bin/python3 train/prepare.py everyayah /path/to/ahmed-allhdan .cache/more-allhdan \
       --exclude ../shared/data/train/manifest.jsonl --sample 1800 --max-seconds 40
+      (--exclude repeats and also takes a cache folder: a next round skips the ayat of the last)
   /usr/bin/python3 train/prepare.py dev ../shared/data/dev/manifest.json .cache/dev
 Training sets are checked: a reserved evaluation reciter or a dev clip stops the run.
 """
@@ -25,7 +26,9 @@ def main(argv=None) -> int:
     p.add_argument("source", help="manifest.jsonl (train), a reciter folder (everyayah), manifest.json (dev)")
     p.add_argument("out", help="cache folder to write")
     p.add_argument("--limit", type=int, help="only the first N clips (smoke tests)")
-    p.add_argument("--exclude", help="a train manifest.jsonl: skip the (reciter, ayah) clips it already has")
+    p.add_argument("--exclude", action="append", default=[],
+                   help="a train manifest.jsonl or a cache folder: skip the (reciter, ayah) clips it already has "
+                        "(repeatable)")
     p.add_argument("--sample", type=int, help="a random N of the clips (seeded by --seed)")
     p.add_argument("--seed", type=int, default=20261121)
     p.add_argument("--max-seconds", type=float, help="drop clips longer than this once decoded")
@@ -37,8 +40,8 @@ def main(argv=None) -> int:
         clips = data.read_everyayah_folder(args.source)
     else:
         clips = data.read_benchmark_manifest(args.source)
-    if args.exclude:
-        clips = data.exclude_known(clips, data.read_train_manifest(args.exclude))
+    for known in args.exclude:
+        clips = data.exclude_known(clips, data.read_known(known))
     if args.sample:
         clips = data.sample_clips(clips, args.sample, args.seed)
     if args.limit:

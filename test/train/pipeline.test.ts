@@ -114,7 +114,7 @@ test('grow.py appends encoder blocks that add nothing yet; train.py resumes the 
   assert.ok(steps[0]!.lr < 1e-3, `the learning rate warms up again: ${steps[0]!.lr}`);
 });
 
-test('prepare --exclude/--sample adds only ayat a train manifest lacks, a reproducible random few', () => {
+test('prepare --exclude/--sample adds only ayat a train manifest (or an earlier cache) lacks, a reproducible random few', () => {
   const manifest = path.join(dir, 'known.jsonl');
   const known = [[112, 1], [113, 2]].map(([s, a]) =>
     JSON.stringify({ file: `train/espeak-ar/${s}.opus`, reciter: 'espeak-ar', surah: s, ayah: a, duration_s: 2 }));
@@ -129,6 +129,13 @@ test('prepare --exclude/--sample adds only ayat a train manifest lacks, a reprod
   assert.equal(chosen.length, 3);
   assert.ok(!chosen.includes('espeak-ar/112001') && !chosen.includes('espeak-ar/113002'), chosen.join(' '));
   assert.deepEqual(ids('more-2'), chosen);
+
+  // a next round: --exclude repeats, and takes the cache folder of the round before
+  mustRunPython(['train/prepare.py', 'everyayah', path.join(dir, 'audio', 'espeak-ar'), path.join(dir, 'more-3'),
+    '--exclude', manifest, '--exclude', path.join(dir, 'more-1'), '--workers', '1']);
+  const next = ids('more-3');
+  assert.ok(next.length > 0, 'ayat are left for the next round');
+  for (const id of [...chosen, 'espeak-ar/112001', 'espeak-ar/113002']) assert.ok(!next.includes(id), `${id} again in ${next.join(' ')}`);
 });
 
 test('the exported ONNX model runs in onnxruntime-node and matches PyTorch on the same audio', async () => {

@@ -87,6 +87,15 @@ def read_everyayah_folder(folder: str | Path) -> list[Clip]:
     return clips
 
 
+def read_known(source: str | Path) -> list[Clip]:
+    """Clips already trained on: a train `manifest.jsonl`, or a cache folder `prepare.py` wrote."""
+    source = Path(source)
+    if source.is_dir():
+        return [Clip(id=r["id"], path=r["path"], reciter=r["reciter"], verses=[tuple(v) for v in r["verses"]])
+                for r in Cache.load(source).rows]
+    return read_train_manifest(source)
+
+
 def exclude_known(clips: list[Clip], known: list[Clip]) -> list[Clip]:
     """Clips whose (reciter, verses) are not already in `known`: adds new ayat of a reciter, not repeats."""
     seen = {(c.reciter, tuple(c.verses)) for c in known}
