@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import { VOCAB } from '../quran/units.js';
 import { ModelError } from './errors.js';
+import { isSha256Hex } from './hash.js';
 
 export const CARD_FILE = 'card.json';
 export const MODEL_FORMAT = 'ctc-onnx';
@@ -57,6 +58,11 @@ export async function readModelCard(dir: string): Promise<ModelCard> {
 }
 
 /** Checks the shape of a parsed card; `where` names the card in error messages. */
+/** A relative path that stays inside the folder it is relative to (a card's file names). */
+export function isPathInsideFolder(file: string): boolean {
+  return !isAbsolute(file) && !normalize(file).startsWith('..');
+}
+
 export function parseModelCard(json: unknown, where: string): ModelCard {
   const bad = (what: string): ModelError => new ModelError('bad_card', `${where}: ${what}`);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad('expected a JSON object');
@@ -69,8 +75,8 @@ export function parseModelCard(json: unknown, where: string): ModelCard {
     throw bad(`"format" is ${JSON.stringify(card.format)}, expected "${MODEL_FORMAT}"`);
   }
   const file = card.file as string;
-  if (isAbsolute(file) || normalize(file).startsWith('..')) throw bad(`"file" must be a path inside the model folder`);
-  if (!/^[0-9a-fA-F]{64}$/.test(card.sha256 as string)) throw bad(`"sha256" must be 64 hex digits`);
+  if (!isPathInsideFolder(file)) throw bad(`"file" must be a path inside the model folder`);
+  if (!isSha256Hex((card.sha256 as string).toLowerCase())) throw bad(`"sha256" must be 64 hex digits`);
   if (card.sample_rate !== MODEL_SAMPLE_RATE) {
     throw bad(`"sample_rate" is ${JSON.stringify(card.sample_rate)}, expected ${MODEL_SAMPLE_RATE}`);
   }
@@ -87,7 +93,7 @@ export function parseModelCard(json: unknown, where: string): ModelCard {
   if (card.hidden_output !== undefined && (typeof card.hidden_output !== 'string' || card.hidden_output === '')) {
     throw bad(`"hidden_output" must be a non-empty string`);
   }
-  if (card.encoder_sha256 !== undefined && (typeof card.encoder_sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(card.encoder_sha256))) {
+  if (card.encoder_sha256 !== undefined && !isSha256Hex(card.encoder_sha256)) {
     throw bad(`"encoder_sha256" must be 64 lower-case hex digits`);
   }
   checkUnits(card.units, where);

@@ -6,6 +6,7 @@ import { VOCAB } from '../quran/units.js';
 import { readModelCard, type ModelCard } from './card.js';
 import { ModelError } from './errors.js';
 import { sha256File } from './hash.js';
+import { OpenOncePerKey } from './openOnce.js';
 import { firstLine, openCpuSession, type Ort } from './session.js';
 
 export { INTRA_OP_THREADS } from './session.js';
@@ -17,8 +18,6 @@ export { INTRA_OP_THREADS } from './session.js';
  * windows of context and fail on a handful of samples.
  */
 export const MIN_INPUT_S = 0.25;
-
-const loaded = new Map<string, Promise<AcousticModel>>();
 
 /** The encoder's last hidden states of one segment: `frames` × `dim`, row-major. */
 export interface HiddenStates {
@@ -35,6 +34,8 @@ export interface EncoderOutput {
 
 /** A CTC acoustic model (card.json + ONNX graph) with its inference session. */
 export class AcousticModel {
+  private static readonly loaded = new OpenOncePerKey<AcousticModel>((dir) => AcousticModel.open(dir));
+
   private constructor(
     readonly dir: string,
     readonly card: ModelCard,
@@ -49,15 +50,7 @@ export class AcousticModel {
    * ONNX Runtime session. One session per folder per process: later calls share it.
    */
   static load(dir: string): Promise<AcousticModel> {
-    const key = resolve(dir);
-    let pending = loaded.get(key);
-    if (!pending) {
-      pending = AcousticModel.open(key);
-      loaded.set(key, pending);
-      // A failed load is not cached: the user may fix the folder and retry in the same process.
-      pending.catch(() => loaded.delete(key));
-    }
-    return pending;
+    return AcousticModel.loaded.get(resolve(dir));
   }
 
   private static async open(dir: string): Promise<AcousticModel> {
@@ -143,7 +136,7 @@ export class AcousticModel {
 
   /** Releases the native session (tests; the CLI lets process exit do it). */
   async dispose(): Promise<void> {
-    loaded.delete(this.dir);
+    AcousticModel.loaded.delete(this.dir);
     await this.session.release();
   }
 }

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, normalize } from 'node:path';
+import { join } from 'node:path';
+import { isPathInsideFolder } from '../acoustic/card.js';
+import { isSha256Hex } from '../acoustic/hash.js';
 import { VERSE_COUNT } from '../quran/corpus.js';
 import { VOCAB } from '../quran/units.js';
 import { EmbedModelError } from './errors.js';
@@ -147,14 +149,10 @@ export function parseEmbedCard(json: unknown, where: string, format: EmbedCard['
 function checkFile(spec: unknown, key: string, bad: (what: string) => EmbedModelError): void {
   const s = spec as Record<string, unknown> | undefined;
   if (typeof s !== 'object' || s === null) throw bad(`"${key}" must be an object`);
-  if (typeof s.file !== 'string' || s.file === '' || isAbsolute(s.file) || normalize(s.file).startsWith('..')) {
+  if (typeof s.file !== 'string' || s.file === '' || !isPathInsideFolder(s.file)) {
     throw bad(`"${key}.file" must be a path inside the model folder`);
   }
   if (!isSha256Hex(s.sha256)) throw bad(`"${key}.sha256" must be 64 lower-case hex digits`);
-}
-
-function isSha256Hex(x: unknown): boolean {
-  return typeof x === 'string' && /^[0-9a-f]{64}$/.test(x);
 }
 
 function checkGraph(spec: unknown, key: string, bad: (what: string) => EmbedModelError): void {

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { sha256File } from '../acoustic/hash.js';
 import { MIN_INPUT_S, type HiddenStates } from '../acoustic/model.js';
+import { OpenOnce, OpenOncePerKey } from '../acoustic/openOnce.js';
 import { BRIDGE_FORMAT, CLAP_FORMAT, readEmbedCard, type BridgeCard, type ClapCard, type FileSpec, type GraphSpec } from './card.js';
 import { EmbedModelError } from './errors.js';
 import { clipFeatures, FEATURE_DIM } from './features.js';
@@ -49,20 +50,6 @@ function audioInput(samples: Float32Array): Float32Array {
   return out;
 }
 
-const clapCache = new Map<string, Promise<ClapModel>>();
-const bridgeCache = new Map<string, Promise<BridgeModel>>();
-
-function cached<T>(cache: Map<string, Promise<T>>, dir: string, open: (dir: string) => Promise<T>): Promise<T> {
-  const key = resolve(dir);
-  let p = cache.get(key);
-  if (!p) {
-    p = open(key);
-    cache.set(key, p);
-    p.catch(() => cache.delete(key));
-  }
-  return p;
-}
-
 /**
  * QuranCLAP: audio tower (raw 16 kHz samples → 256-d), text tower (units → 256-d), verse bank,
  * and (cards since 2026-11-22) the audio tower's head alone, which pools an acoustic model's
@@ -70,7 +57,8 @@ function cached<T>(cache: Map<string, Promise<T>>, dir: string, open: (dir: stri
  * hybrid mode with a shared encoder never needs it.
  */
 export class ClapModel implements ClipEmbedder {
-  private audioSession: Promise<InferenceSession> | undefined;
+  private static readonly loaded = new OpenOncePerKey<ClapModel>((dir) => ClapModel.open(dir));
+  private readonly audioTower = new OpenOnce(() => openSession(this.audioPath, this.card.audio.input, this.card.audio.output).then((o) => o.session));
 
   private constructor(
     readonly dir: string,
@@ -80,20 +68,22 @@ export class ClapModel implements ClipEmbedder {
     private readonly ort: Ort,
     private readonly audioPath: string,
     private readonly text: InferenceSession,
-    private readonly head: InferenceSession | undefined,
+    private readonly head: { readonly session: InferenceSession; readonly spec: GraphSpec } | undefined,
   ) {}
 
   /** Validates the folder (card, checksums) and opens the text tower and head; one instance per folder per process. */
   static load(dir: string): Promise<ClapModel> {
-    return cached(clapCache, dir, async (d) => {
-      const card = await readEmbedCard(d, CLAP_FORMAT);
-      const verses = await VerseBank.load(d, card.verses);
-      const audio = await checkedFile(d, card.audio, 'audio tower');
-      const text = await graph(d, card.text, 'text tower');
-      const head = card.head ? await graph(d, card.head, 'audio head') : undefined;
-      const size = audio.size + text.size + (head?.size ?? 0) + verses.sizeBytes;
-      return new ClapModel(d, card, verses, size, text.ort, audio.path, text.session, head?.session);
-    });
+    return ClapModel.loaded.get(resolve(dir));
+  }
+
+  private static async open(d: string): Promise<ClapModel> {
+    const card = await readEmbedCard(d, CLAP_FORMAT);
+    const verses = await VerseBank.load(d, card.verses);
+    const audio = await checkedFile(d, card.audio, 'audio tower');
+    const text = await graph(d, card.text, 'text tower');
+    const head = card.head ? { spec: card.head, ...(await graph(d, card.head, 'audio head')) } : undefined;
+    const size = audio.size + text.size + (head?.size ?? 0) + verses.sizeBytes;
+    return new ClapModel(d, card, verses, size, text.ort, audio.path, text.session, head);
   }
 
   /** Whether the head was trained on the encoder an acoustic card fingerprints (its `encoder_sha256`). */
@@ -105,14 +95,14 @@ export class ClapModel implements ClipEmbedder {
   async embedClip(samples: Float32Array): Promise<Float32Array> {
     const input = audioInput(samples);
     const tensor = new this.ort.Tensor('float32', input, [1, input.length]);
-    return runVector(await this.audioTower(), { [this.card.audio.input]: tensor }, this.card.audio.output, 'QuranCLAP audio tower');
+    return runVector(await this.audioTower.get(), { [this.card.audio.input]: tensor }, this.card.audio.output, 'QuranCLAP audio tower');
   }
 
   /** The embedding of a clip from its encoder states (an acoustic model's hidden output; see sharesEncoderWith). */
   embedHidden(hidden: HiddenStates): Promise<Float32Array> {
-    if (!this.head || !this.card.head) throw new EmbedModelError('inference_failed', `QuranCLAP model ${this.card.name} has no head graph (re-export it with train/clap.py export)`);
+    if (!this.head) throw new EmbedModelError('inference_failed', `QuranCLAP model ${this.card.name} has no head graph (re-export it with train/clap.py export)`);
     const tensor = new this.ort.Tensor('float32', hidden.data, [1, hidden.frames, hidden.dim]);
-    return runVector(this.head, { [this.card.head.input]: tensor }, this.card.head.output, 'QuranCLAP head');
+    return runVector(this.head.session, { [this.head.spec.input]: tensor }, this.head.spec.output, 'QuranCLAP head');
   }
 
   /** Embedding of a unit sequence (src/quran/units.ts ids), as the verse bank was made. */
@@ -123,29 +113,18 @@ export class ClapModel implements ClipEmbedder {
     return runVector(this.text, { [this.card.text.input]: tensor }, this.card.text.output, 'QuranCLAP text tower');
   }
 
-  private audioTower(): Promise<InferenceSession> {
-    if (!this.audioSession) {
-      const opening = openSession(this.audioPath, this.card.audio.input, this.card.audio.output).then((o) => o.session);
-      opening.catch(() => {
-        if (this.audioSession === opening) this.audioSession = undefined;
-      });
-      this.audioSession = opening;
-    }
-    return this.audioSession;
-  }
-
   async dispose(): Promise<void> {
-    clapCache.delete(this.dir);
-    const audio = this.audioSession;
-    this.audioSession = undefined;
-    if (audio) await (await audio.catch(() => undefined))?.release();
+    ClapModel.loaded.delete(this.dir);
+    await (await this.audioTower.take()?.catch(() => undefined))?.release();
     await this.text.release();
-    await this.head?.release();
+    await this.head?.session.release();
   }
 }
 
 /** The lightweight bridge: clip features (computed here) → 384-d text space, and that space's verse bank. */
 export class BridgeModel implements ClipEmbedder {
+  private static readonly loaded = new OpenOncePerKey<BridgeModel>((dir) => BridgeModel.open(dir));
+
   private constructor(
     readonly dir: string,
     readonly card: BridgeCard,
@@ -158,12 +137,14 @@ export class BridgeModel implements ClipEmbedder {
   ) {}
 
   static load(dir: string): Promise<BridgeModel> {
-    return cached(bridgeCache, dir, async (d) => {
-      const card = await readEmbedCard(d, BRIDGE_FORMAT);
-      const verses = await VerseBank.load(d, card.verses);
-      const g = await graph(d, card.bridge, 'bridge');
-      return new BridgeModel(d, card, verses, g.size + verses.sizeBytes, g.size, g.ort, g.session);
-    });
+    return BridgeModel.loaded.get(resolve(dir));
+  }
+
+  private static async open(d: string): Promise<BridgeModel> {
+    const card = await readEmbedCard(d, BRIDGE_FORMAT);
+    const verses = await VerseBank.load(d, card.verses);
+    const g = await graph(d, card.bridge, 'bridge');
+    return new BridgeModel(d, card, verses, g.size + verses.sizeBytes, g.size, g.ort, g.session);
   }
 
   embedClip(samples: Float32Array): Promise<Float32Array> {
@@ -177,7 +158,7 @@ export class BridgeModel implements ClipEmbedder {
   }
 
   async dispose(): Promise<void> {
-    bridgeCache.delete(this.dir);
+    BridgeModel.loaded.delete(this.dir);
     await this.session.release();
   }
 }

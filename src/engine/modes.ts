@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CARD_FILE } from '../acoustic/card.js';
 import type { AcousticModel } from '../acoustic/model.js';
 import { ModelError } from '../acoustic/errors.js';
+import { OpenOnce } from '../acoustic/openOnce.js';
 import { resolveModel, type ModelLocation } from '../acoustic/registry.js';
 import { EMBED_CARD_FILE } from '../embed/card.js';
 import { EmbedModelError } from '../embed/errors.js';
@@ -212,16 +213,6 @@ export function lazyModeIdentifier(
   options: Partial<IdentifyOptions> = {},
   recogniserOptions: RecogniserOptions = {},
 ): Identifier {
-  let pending: Promise<ChunkRecogniser> | undefined;
-  const recogniser = (): Promise<ChunkRecogniser> => {
-    if (!pending) {
-      const loading = loadModeModels(mode, models).then((loaded) => modeRecogniser(mode, loaded, recogniserOptions));
-      loading.catch(() => {
-        if (pending === loading) pending = undefined;
-      });
-      pending = loading;
-    }
-    return pending;
-  };
-  return new Identifier({ audio: defaultAudioStage, recogniser }, options);
+  const recogniser = new OpenOnce(() => loadModeModels(mode, models).then((loaded) => modeRecogniser(mode, loaded, recogniserOptions)));
+  return new Identifier({ audio: defaultAudioStage, recogniser: () => recogniser.get() }, options);
 }
