@@ -25,11 +25,13 @@ const require = createRequire(import.meta.url);
 export const HYBRID_CALIBRATION: Calibration = validateCalibration(require('./hybrid-calibration.json') as Calibration);
 
 /**
- * Tuned on dev for the current acoustic and QuranCLAP models (`npm run bench:tune-matcher --
- * --clap-model models/ayat-clap --grid …`): QuranCLAP's 40 verses (±1 neighbour) and 100 n-gram
- * regions instead of full's 300, fused at weight 3: sequence accuracy 88.5 % (as 20 verses, or
- * weight 4). 80 verses at weight 2 reached 88.9 %, but aligning twice as many verses made hybrid
- * slower than full (model + search on 8–12-s clips: 121 vs 105 ms), and hybrid must be faster.
+ * Tuned on dev (`npm run bench:tune-matcher -- --clap-model models/ayat-clap --grid …`, which
+ * matches once per clip, without the tempo retry): QuranCLAP's 40 verses (±1 neighbour) and 100
+ * n-gram regions instead of full's 300, fused at weight 3. First tuned with the ninth acoustic run
+ * (sequence accuracy 88.5 %; 80 verses at weight 2 reached 88.9 % but made hybrid slower than
+ * full). Re-run 2026-11-23 with the shipped models: top-1 91.4 %, sequence accuracy 90.2 %; with
+ * 300 n-gram regions 91.9 / 90.4 % (two crowd clips more) while aligning full mode's regions on
+ * top of the shortlist, so hybrid would lose its speed over full.
  */
 export const DEFAULT_HYBRID: HybridOptions = { shortlist: 40, neighbours: 1, ngramRegions: 100, priorWeight: 3, calibration: HYBRID_CALIBRATION };
 
