@@ -57,12 +57,12 @@ export async function readModelCard(dir: string): Promise<ModelCard> {
   return parseModelCard(json, path);
 }
 
-/** Checks the shape of a parsed card; `where` names the card in error messages. */
 /** A relative path that stays inside the folder it is relative to (a card's file names). */
 export function isPathInsideFolder(file: string): boolean {
   return !isAbsolute(file) && !normalize(file).startsWith('..');
 }
 
+/** Checks the shape of a parsed card; `where` names the card in error messages. */
 export function parseModelCard(json: unknown, where: string): ModelCard {
   const bad = (what: string): ModelError => new ModelError('bad_card', `${where}: ${what}`);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad('expected a JSON object');

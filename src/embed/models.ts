@@ -76,14 +76,14 @@ export class ClapModel implements ClipEmbedder {
     return ClapModel.loaded.get(resolve(dir));
   }
 
-  private static async open(d: string): Promise<ClapModel> {
-    const card = await readEmbedCard(d, CLAP_FORMAT);
-    const verses = await VerseBank.load(d, card.verses);
-    const audio = await checkedFile(d, card.audio, 'audio tower');
-    const text = await graph(d, card.text, 'text tower');
-    const head = card.head ? { spec: card.head, ...(await graph(d, card.head, 'audio head')) } : undefined;
+  private static async open(dir: string): Promise<ClapModel> {
+    const card = await readEmbedCard(dir, CLAP_FORMAT);
+    const verses = await VerseBank.load(dir, card.verses);
+    const audio = await checkedFile(dir, card.audio, 'audio tower');
+    const text = await graph(dir, card.text, 'text tower');
+    const head = card.head ? { spec: card.head, ...(await graph(dir, card.head, 'audio head')) } : undefined;
     const size = audio.size + text.size + (head?.size ?? 0) + verses.sizeBytes;
-    return new ClapModel(d, card, verses, size, text.ort, audio.path, text.session, head);
+    return new ClapModel(dir, card, verses, size, text.ort, audio.path, text.session, head);
   }
 
   /** Whether the head was trained on the encoder an acoustic card fingerprints (its `encoder_sha256`). */
@@ -140,11 +140,11 @@ export class BridgeModel implements ClipEmbedder {
     return BridgeModel.loaded.get(resolve(dir));
   }
 
-  private static async open(d: string): Promise<BridgeModel> {
-    const card = await readEmbedCard(d, BRIDGE_FORMAT);
-    const verses = await VerseBank.load(d, card.verses);
-    const g = await graph(d, card.bridge, 'bridge');
-    return new BridgeModel(d, card, verses, g.size + verses.sizeBytes, g.size, g.ort, g.session);
+  private static async open(dir: string): Promise<BridgeModel> {
+    const card = await readEmbedCard(dir, BRIDGE_FORMAT);
+    const verses = await VerseBank.load(dir, card.verses);
+    const g = await graph(dir, card.bridge, 'bridge');
+    return new BridgeModel(dir, card, verses, g.size + verses.sizeBytes, g.size, g.ort, g.session);
   }
 
   embedClip(samples: Float32Array): Promise<Float32Array> {
