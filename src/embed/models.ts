@@ -115,7 +115,8 @@ export class ClapModel implements ClipEmbedder {
 
   async dispose(): Promise<void> {
     ClapModel.loaded.delete(this.dir);
-    await (await this.audioTower.take()?.catch(() => undefined))?.release();
+    const audio = await this.audioTower.take()?.catch(() => undefined); // a failed opening has nothing to release
+    await audio?.release();
     await this.text.release();
     await this.head?.session.release();
   }

@@ -1,4 +1,5 @@
 import type { AcousticModel } from '../acoustic/model.js';
+import { OpenOnce } from '../acoustic/openOnce.js';
 import { decodeAudioFile, isSilent, planChunks } from '../audio/index.js';
 import { loadDefaultMatcher } from './defaultMatcher.js';
 import { Identifier, type IdentifyOptions } from './identify.js';
@@ -19,14 +20,14 @@ export const defaultAudioStage: AudioStage = {
   planChunks: (samples, sampleRate, options) => planChunks(samples, sampleRate, options),
 };
 
-/** The full pipeline with the default stages; the model and matcher load on first need, once. */
+/** The full pipeline with the default stages; the model and matcher load on first need, once (a failed model load is tried again for the next file). */
 export function createIdentifier(options: EngineOptions = {}): Identifier {
   const { model, acousticModel, matcher, ...identifyOptions } = options;
-  let modelPromise: Promise<AcousticModel> | undefined = acousticModel ? Promise.resolve(acousticModel) : undefined;
+  const acoustic = new OpenOnce(async () => acousticModel ?? loadModel(model));
   return new Identifier(
     {
       audio: defaultAudioStage,
-      acoustic: () => (modelPromise ??= loadModel(model)),
+      acoustic: () => acoustic.get(),
       matcher: matcher ?? loadDefaultMatcher,
     },
     identifyOptions,
