@@ -343,16 +343,17 @@ class AudioExport(torch.nn.Module):
 
 
 class HeadExport(torch.nn.Module):
-    """The audio tower after its encoder: hidden states [1, T, d] -> pooled, projected embedding.
-    Where an acoustic model's card has the same encoder_sha256, its `hidden` output feeds this
-    graph and hybrid mode runs the encoder once."""
+    """The audio tower after its trunk: the trunk's states [1, T, d] -> the last tune_layers blocks
+    (as phase 2 left them) -> pooled, projected embedding. Where an acoustic model's card has the
+    same encoder_sha256 (a fingerprint of the trunk alone), its `hidden` output feeds this graph
+    and hybrid mode runs the trunk once."""
 
     def __init__(self, model: Clap):
         super().__init__()
         self.tower = model.audio
 
     def forward(self, hidden):
-        return self.tower.embed_hidden(hidden, None)
+        return self.tower.embed_hidden(self.tower.top(hidden, None), None)
 
 
 class TextExport(torch.nn.Module):
@@ -393,6 +394,7 @@ def cmd_export(args) -> int:
     if args.int8:
         from export import quantize_weights_int8  # train/export.py: weight-only int8, per channel
         quantize_weights_int8(out / "audio.onnx")
+        quantize_weights_int8(out / "head.onnx")
     bank = embed_verses(model.text, verse_table().ids)
     verses = write_verse_matrix(bank.numpy(), out / "verses.bin")
     cal = None
@@ -413,7 +415,7 @@ def cmd_export(args) -> int:
                   "weights": "int8 (per-channel, weight-only)" if args.int8 else "float32"},
         "text": {"file": "text.onnx", "sha256": file_sha256(files["text.onnx"]), "input": "units", "output": "embedding"},
         "head": {"file": "head.onnx", "sha256": file_sha256(files["head.onnx"]), "input": "hidden", "output": "embedding",
-                 "encoder_sha256": encoder_fingerprint(model.audio.encoder)},
+                 "hidden_blocks": model.audio.split, "encoder_sha256": encoder_fingerprint(model.audio.encoder, model.audio.split)},
         "verses": verses | {"sha256": file_sha256(files["verses.bin"])},
         "units": units.vocab(),
         "unit_rules_version": units.rules()["version"],
@@ -559,7 +561,7 @@ def parse_args(argv=None):
     e.add_argument("checkpoint")
     e.add_argument("out", help="model folder to write")
     e.add_argument("--name", default="ayat-clap")
-    e.add_argument("--int8", action="store_true", help="int8 weights in the audio tower")
+    e.add_argument("--int8", action="store_true", help="int8 weights in the audio tower and its head")
     e.add_argument("--calibrate-on", help="dev audio cache: fit the confidence / no-match threshold")
     e.add_argument("--limit", type=int, help="only the first N calibration clips")
     e.add_argument("--reference", nargs=2, metavar=("AUDIO", "JSON"), help="also write PyTorch's outputs on AUDIO (parity tests)")

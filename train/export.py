@@ -3,9 +3,10 @@
 
   /usr/bin/python3 train/export.py runs/x/best.pt models/ayat-ctc [--int8] [--reference clip.wav ref.json]
 The graph takes raw 16 kHz samples (`audio` [1, N]) and returns CTC log-probabilities
-(`log_probs` [1, T, V]) and the encoder's last hidden states (`hidden` [1, T, d]; the card's
-`encoder_sha256` fingerprints the encoder weights, so a QuranCLAP head trained on this encoder can
-be matched to it and pool those states). --int8 stores weight matrices as int8 with per-channel scales
+(`log_probs` [1, T, V]) and the encoder's states after its first blocks (`hidden` [1, T, d], the
+trunk: all blocks but the last 2 unless --hidden-blocks says otherwise; the card's `encoder_sha256`
+fingerprints the trunk's weights, so a QuranCLAP head trained on this trunk, which carries its own
+last blocks, can be matched to it and take those states). --int8 stores weight matrices as int8 with per-channel scales
 (DequantizeLinear), activations stay float: 4x smaller, same graph otherwise.
 """
 from __future__ import annotations
@@ -42,13 +43,19 @@ def load_model(checkpoint: str) -> tuple[CtcModel, dict]:
     return model.eval(), ckpt
 
 
-def export_onnx(model: CtcModel, path: Path) -> None:
+def default_hidden_blocks(model: CtcModel, ckpt: dict) -> int:
+    """An imported model's own depth (import_onnx.py), else the trunk QuranCLAP caches by default:
+    all blocks but the last 2 (clap.py --tune-layers)."""
+    return ckpt.get("hidden_blocks", max(0, model.cfg.n_layers - 2))
+
+
+def export_onnx(model: CtcModel, path: Path, hidden_blocks: int) -> None:
     dummy = torch.zeros(1, 16000 * 3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # the wrapper must be in eval mode: export restores its mode afterwards, recursively, and a
         # fresh module is in training mode (dropout on) — which would leave `model` training too
-        torch.onnx.export(ExportWrapper(model).eval(), (dummy,), str(path), input_names=["audio"],
+        torch.onnx.export(ExportWrapper(model, hidden_blocks).eval(), (dummy,), str(path), input_names=["audio"],
                           output_names=["log_probs", "hidden"],
                           dynamic_axes={"audio": {1: "samples"}, "log_probs": {1: "frames"}, "hidden": {1: "frames"}},
                           opset_version=OPSET)
@@ -112,7 +119,7 @@ def augmentation_summary(args: dict | None) -> str:
     return ", ".join(parts) + strength
 
 
-def write_card(out: Path, model: CtcModel, ckpt: dict, int8: bool, name: str) -> dict:
+def write_card(out: Path, model: CtcModel, ckpt: dict, int8: bool, name: str, hidden_blocks: int) -> dict:
     onnx_path = out / "model.onnx"
     card = {
         "name": name,
@@ -127,7 +134,8 @@ def write_card(out: Path, model: CtcModel, ckpt: dict, int8: bool, name: str) ->
         "input": "audio",
         "output": "log_probs",
         "hidden_output": "hidden",
-        "encoder_sha256": encoder_fingerprint(model.encoder),
+        "hidden_blocks": hidden_blocks,
+        "encoder_sha256": encoder_fingerprint(model.encoder, hidden_blocks),
         "params": count_params(model),
         "size_bytes": onnx_path.stat().st_size,
         "weights": "int8 (per-channel, weight-only)" if int8 else "float32",
@@ -155,9 +163,9 @@ def write_card_markdown(out: Path, card: dict) -> None:
         f"Conformer-CTC acoustic model for ayat: raw 16 kHz mono samples in (`{card['input']}` [1, N]), "
         f"CTC log-probabilities over {len(card['units'])} units out (`{card['output']}` [1, T, V]), one frame per "
         f"{card['frame_shift_s'] * 1000:.0f} ms. The log-mel front-end is inside the graph."
-        + (f" A second output, `{card['hidden_output']}` [1, T, {a['d_model']}], holds the encoder's last hidden states "
-           f"(encoder fingerprint `{card['encoder_sha256'][:12]}…`: a QuranCLAP head trained on this encoder pools them, "
-           "so hybrid mode runs the encoder once)." if card.get("hidden_output") else ""), "",
+        + (f" A second output, `{card['hidden_output']}` [1, T, {a['d_model']}], holds the encoder's states after its first "
+           f"{card['hidden_blocks']} blocks (trunk fingerprint `{card['encoder_sha256'][:12]}…`: a QuranCLAP head trained on "
+           "this trunk takes them, so hybrid mode runs the trunk once)." if card.get("hidden_output") else ""), "",
         "| | |", "|---|---|",
         f"| parameters | {card['params']:,} ({a['n_layers']} blocks, d={a['d_model']}, {a['n_heads']} heads, conv kernel {a['conv_kernel']}) |",
         f"| file | `{card['file']}`, {card['size_bytes'] / 1e6:.1f} MB, weights {card['weights']} |",
@@ -191,6 +199,7 @@ def main(argv=None) -> int:
     p.add_argument("out", help="model folder to write")
     p.add_argument("--int8", action="store_true")
     p.add_argument("--name", default="ayat-ctc")
+    p.add_argument("--hidden-blocks", type=int, help="encoder blocks before the `hidden` output (default: an imported model's own, else all but the last 2)")
     p.add_argument("--metrics", help="JSON file whose object is merged into the card's metrics (e.g. benchmark figures)")
     p.add_argument("--training-note", help="extra text for the card's training data line")
     p.add_argument("--reference", nargs=2, metavar=("AUDIO", "JSON"), help="also write PyTorch's output on AUDIO")
@@ -198,10 +207,11 @@ def main(argv=None) -> int:
     model, ckpt = load_model(args.checkpoint)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    export_onnx(model, out / "model.onnx")
+    hidden_blocks = default_hidden_blocks(model, ckpt) if args.hidden_blocks is None else args.hidden_blocks
+    export_onnx(model, out / "model.onnx", hidden_blocks)
     if args.int8:
         quantize_weights_int8(out / "model.onnx")
-    card = write_card(out, model, ckpt, args.int8, args.name)
+    card = write_card(out, model, ckpt, args.int8, args.name, hidden_blocks)
     if args.metrics:
         card["metrics"] |= json.loads(Path(args.metrics).read_text(encoding="utf-8"))
     if args.training_note:

@@ -57,13 +57,13 @@ def graph_weights(path: Path) -> tuple[dict[str, np.ndarray], dict[Slot, np.ndar
     return named, anonymous
 
 
-def anonymous_slots(cfg: ModelConfig) -> dict[Slot, tuple[str, bool]]:
+def anonymous_slots(cfg: ModelConfig, hidden_blocks: int) -> dict[Slot, tuple[str, bool]]:
     """For each anonymous slot that holds a parameter: which, and whether the graph stores it transposed."""
     torch.manual_seed(0)
     fresh = CtcModel(cfg).eval()
     params = {k: v.detach().numpy() for k, v in fresh.named_parameters()}
     with tempfile.TemporaryDirectory() as tmp:
-        export_onnx(fresh, Path(tmp) / "fresh.onnx")
+        export_onnx(fresh, Path(tmp) / "fresh.onnx", hidden_blocks)
         _, anonymous = graph_weights(Path(tmp) / "fresh.onnx")
     slots: dict[Slot, tuple[str, bool]] = {}
     for slot, value in anonymous.items():
@@ -89,7 +89,9 @@ def import_model(folder: Path) -> dict:
     cfg = ModelConfig(**{k: arch[k] for k in ModelConfig.__dataclass_fields__})
     named, anonymous = graph_weights(onnx_path)
     state = dict(named)
-    for slot, (key, transposed) in anonymous_slots(cfg).items():
+    # cards from before `hidden_blocks` output the last block's states
+    hidden_blocks = card.get("hidden_blocks", cfg.n_layers)
+    for slot, (key, transposed) in anonymous_slots(cfg, hidden_blocks).items():
         if slot not in anonymous:
             raise SystemExit(f"{onnx_path}: no weight where the graph should read {key} ({slot[0]})")
         state[key] = anonymous[slot].T if transposed else anonymous[slot]
@@ -110,7 +112,9 @@ def import_model(folder: Path) -> dict:
             "state": {"epoch": 1, "step": 0, "elapsed_s": 0.0, "best_uer": None},
             "metrics": metrics, "train_hours": card.get("training", {}).get("hours"),
             "train_reciters": card.get("training", {}).get("reciters"),
-            "imported_from": {"folder": str(folder), "name": card["name"], "version": card["version"], "sha256": card["sha256"]}}
+            "imported_from": {"folder": str(folder), "name": card["name"], "version": card["version"], "sha256": card["sha256"]},
+            # export.py keeps the folder's `hidden` output at the same depth, so a re-export is the same file
+            "hidden_blocks": hidden_blocks}
 
 
 def main(argv=None) -> int:

@@ -26,9 +26,9 @@ export interface ModelCard {
   readonly input: string;
   /** Name of the graph output: float32 [1, T, V] natural-log posteriors. */
   readonly output: string;
-  /** Name of a second output, float32 [1, T, d]: the encoder's last hidden states (QuranCLAP's head can pool them). */
+  /** Name of a second output, float32 [1, T, d]: the encoder's states after its first blocks (the trunk; QuranCLAP's head takes them). */
   readonly hidden_output?: string;
-  /** SHA-256 over the encoder's weights (train/ayat_train/model.py encoder_fingerprint): a QuranCLAP head with the same value was trained on these states. */
+  /** SHA-256 over the weights behind `hidden_output` (train/ayat_train/model.py encoder_fingerprint): a QuranCLAP head with the same value was trained on these states. */
   readonly encoder_sha256?: string;
   readonly params?: number;
   readonly size_bytes?: number;

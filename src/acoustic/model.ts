@@ -19,7 +19,7 @@ export { INTRA_OP_THREADS } from './session.js';
  */
 export const MIN_INPUT_S = 0.25;
 
-/** The encoder's last hidden states of one segment: `frames` × `dim`, row-major. */
+/** The encoder states of one segment the card's `hidden_output` names: `frames` × `dim`, row-major. */
 export interface HiddenStates {
   readonly data: Float32Array;
   readonly frames: number;

@@ -54,9 +54,9 @@ interface CommonCard {
   readonly metrics?: unknown;
 }
 
-/** The audio tower after its encoder (pooling + projection), fed the encoder's hidden states [1, T, d]. */
+/** The audio tower after the encoder's trunk (its remaining blocks, pooling, projection), fed the trunk's states [1, T, d]. */
 export interface HeadSpec extends GraphSpec {
-  /** Fingerprint of the encoder the head was trained on; an acoustic card with the same value can feed it. */
+  /** Fingerprint of the trunk the head was trained on; an acoustic card with the same value can feed it. */
   readonly encoder_sha256: string;
 }
 

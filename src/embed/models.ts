@@ -52,8 +52,9 @@ function audioInput(samples: Float32Array): Float32Array {
 
 /**
  * QuranCLAP: audio tower (raw 16 kHz samples → 256-d), text tower (units → 256-d), verse bank,
- * and (cards since 2026-11-22) the audio tower's head alone, which pools an acoustic model's
- * hidden states when both were trained on the same encoder. The audio tower opens on first use:
+ * and (cards since 2026-11-22) the audio tower's head alone, which takes an acoustic model's
+ * hidden states when both share the encoder's trunk (since 2026-11-23 the head carries the
+ * blocks after the trunk, as phase 2 tuned them; before, it only pooled the last block's states). The audio tower opens on first use:
  * hybrid mode with a shared encoder never needs it.
  */
 export class ClapModel implements ClipEmbedder {
@@ -86,7 +87,7 @@ export class ClapModel implements ClipEmbedder {
     return new ClapModel(dir, card, verses, size, text.ort, audio.path, text.session, head);
   }
 
-  /** Whether the head was trained on the encoder an acoustic card fingerprints (its `encoder_sha256`). */
+  /** Whether the head was trained on the states an acoustic card fingerprints (its `encoder_sha256`). */
   sharesEncoderWith(encoderSha256: string | undefined): boolean {
     return this.head !== undefined && encoderSha256 !== undefined && this.card.head?.encoder_sha256 === encoderSha256;
   }

@@ -4,10 +4,10 @@ import type { AcousticStage } from './ports.js';
 import { rememberLast } from './rememberLast.js';
 
 /**
- * QuranCLAP's audio tower is the acoustic model's encoder plus a head. When the head was trained
- * on the very encoder the acoustic model ships (the cards' `encoder_sha256` agree, and the
- * acoustic graph outputs its hidden states), hybrid mode runs that encoder once per chunk: the
- * posteriors and the head's input come from the same pass.
+ * QuranCLAP's audio tower is the acoustic model's encoder trunk plus a head (its own last blocks,
+ * pooling, projection). When the head was trained on the very trunk the acoustic model ships (the
+ * cards' `encoder_sha256` agree, and the acoustic graph outputs the trunk's states), hybrid mode
+ * runs that trunk once per chunk: the posteriors and the head's input come from the same pass.
  */
 export function sharesEncoder(acoustic: AcousticModel, clap: ClapModel): boolean {
   return acoustic.card.hidden_output !== undefined && clap.sharesEncoderWith(acoustic.card.encoder_sha256);

@@ -120,15 +120,20 @@ print(json.dumps([[r["phase"], r["epochs"]] for r in torch.load(${JSON.stringify
     await model.dispose();
   });
 
-  it('the exported head pools the acoustic model\'s hidden output: one encoder pass for hybrid (phase 1 shares the encoder, phase 2 does not)', async () => {
+  it('the exported head takes the acoustic model\'s trunk states: one trunk pass for hybrid, after phase 1 and after phase 2', async () => {
     mustRunPython(['train/export.py', p('ctc', 'best.pt'), p('ctc-model')]);
+    mustRunPython(['train/export.py', p('ctc', 'best.pt'), p('ctc-model-last'), '--hidden-blocks', '1']);
     mustRunPython(['train/clap.py', 'export', p('p1', 'best.pt'), p('model-p1'), '--threads', '1']);
     const acoustic = await AcousticModel.load(p('ctc-model'));
+    const lastBlock = await AcousticModel.load(p('ctc-model-last'));
     const p1 = await ClapModel.load(p('model-p1'));
     const p2 = await ClapModel.load(p('model-f32'));
     assert.equal(acoustic.card.hidden_output, 'hidden');
-    assert.ok(sharesEncoder(acoustic, p1), 'phase 1 froze the encoder: same fingerprint');
-    assert.ok(!sharesEncoder(acoustic, p2), 'phase 2 tuned the last block: another encoder');
+    assert.ok(sharesEncoder(acoustic, p1), 'phase 1 froze the encoder: same trunk fingerprint');
+    assert.ok(sharesEncoder(acoustic, p2), 'phase 2 tuned only the blocks its head carries: same trunk fingerprint');
+    assert.ok(!sharesEncoder(lastBlock, p2), 'states after another number of blocks: another fingerprint');
+    assert.deepEqual((await lastBlock.posteriors(new Float32Array(16000), 0)).logProbs, (await acoustic.posteriors(new Float32Array(16000), 0)).logProbs,
+      'the depth of the hidden output does not change the posteriors');
 
     let passes = 0;
     const counted = new Proxy(acoustic, {
@@ -138,19 +143,19 @@ print(json.dumps([[r["phase"], r["epochs"]] for r in torch.load(${JSON.stringify
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },
     });
-    const stages = sharedEncoderStages(counted, p1);
+    const stages = sharedEncoderStages(counted, p2);
     const { samples } = await decodeAudioFile(p('clip16k.wav'));
     const post = await stages.acoustic.posteriors(samples, 1.5);
     const shared = await stages.embedder.embedClip(samples);
     assert.equal(passes, 1, 'posteriors and embedding of one chunk come from one pass');
     assert.equal(post.offsetS, 1.5);
     assert.deepEqual(post.logProbs, (await acoustic.posteriors(samples, 0)).logProbs);
-    const own = await p1.embedClip(samples);
+    const own = await p2.embedClip(samples);
     const diff = Math.max(...Array.from(shared, (x, i) => Math.abs(x - own[i]!)));
     assert.ok(diff < 1e-4, `head on the acoustic model's states vs QuranCLAP's own audio tower: max diff ${diff}`);
     await stages.embedder.embedClip(samples.slice());
     assert.equal(passes, 2, 'other samples get a pass of their own');
-    await Promise.all([acoustic.dispose(), p1.dispose(), p2.dispose()]);
+    await Promise.all([acoustic.dispose(), lastBlock.dispose(), p1.dispose(), p2.dispose()]);
   });
 
   it('evaluate: one command writes the retrieval table (zero-shot, phase 1, phase 2) as JSON and Markdown', () => {

@@ -174,15 +174,16 @@ class Encoder(nn.Module):
         self.dropout = nn.Dropout(cfg.dropout)
         self.blocks = nn.ModuleList(ConformerBlock(cfg) for _ in range(cfg.n_layers))
 
-    def forward(self, feats: torch.Tensor, out_lengths: torch.Tensor | None, keep_layer: int = 0):
-        """Hidden states of the last block (and of block `keep_layer`, 1-based, when asked)."""
+    def forward(self, feats: torch.Tensor, out_lengths: torch.Tensor | None, keep_layer: int | None = None):
+        """Hidden states of the last block, and those after the first `keep_layer` blocks when asked
+        (0: before the first block; None: none kept)."""
         x = self.subsample(feats.transpose(1, 2))
         x = (x + self.position(x)).transpose(1, 2)
         x = self.dropout(x)
         pad_mask = None
         if out_lengths is not None:
             pad_mask = torch.arange(x.shape[1], device=x.device)[None, :] >= out_lengths[:, None]
-        kept = None
+        kept = x if keep_layer == 0 else None
         for i, block in enumerate(self.blocks, 1):
             x = block(x, pad_mask)
             if i == keep_layer:
@@ -203,45 +204,55 @@ class CtcModel(nn.Module):
         feat_lengths = frames_after_frontend(lengths) if lengths is not None else None
         return normalise_per_utterance(feats, feat_lengths), feat_lengths
 
-    def forward_features(self, feats, feat_lengths=None, with_inter: bool = False, with_hidden: bool = False):
-        """(log_probs, out_lengths), plus the intermediate layer's log-probs (with_inter) or the
-        last block's hidden states (with_hidden) as a third item."""
+    def forward_features(self, feats, feat_lengths=None, with_inter: bool = False, hidden_blocks: int | None = None):
+        """(log_probs, out_lengths), plus a third item: the intermediate layer's log-probs (with_inter)
+        or the states after the first `hidden_blocks` encoder blocks (when given)."""
         out_lengths = frames_after_subsampling(feat_lengths, self.cfg.strides) if feat_lengths is not None else None
-        hidden, inter = self.encoder(feats, out_lengths, self.cfg.inter_ctc_layer if with_inter else 0)
+        keep = (self.cfg.inter_ctc_layer or None) if with_inter else hidden_blocks
+        hidden, kept = self.encoder(feats, out_lengths, keep)
         log_probs = F.log_softmax(self.head(hidden).float(), dim=-1)
         if with_inter:
-            inter_log_probs = F.log_softmax(self.head(inter).float(), dim=-1) if inter is not None else None
+            inter_log_probs = F.log_softmax(self.head(kept).float(), dim=-1) if kept is not None else None
             return log_probs, out_lengths, inter_log_probs
-        if with_hidden:
-            return log_probs, out_lengths, hidden
+        if hidden_blocks is not None:
+            return log_probs, out_lengths, kept
         return log_probs, out_lengths
 
-    def forward(self, wav: torch.Tensor, lengths: torch.Tensor | None = None, with_hidden: bool = False):
+    def forward(self, wav: torch.Tensor, lengths: torch.Tensor | None = None, hidden_blocks: int | None = None):
         feats, feat_lengths = self.features(wav, lengths)
-        return self.forward_features(feats, feat_lengths, with_hidden=with_hidden)
+        return self.forward_features(feats, feat_lengths, hidden_blocks=hidden_blocks)
 
 
 class ExportWrapper(nn.Module):
-    """Single-clip graph for ONNX: audio [1, N] -> log_probs [1, T, V] and hidden [1, T, d] (the
-    last block's states, which a QuranCLAP head trained on this encoder can pool: hybrid mode then
-    runs the encoder once)."""
+    """Single-clip graph for ONNX: audio [1, N] -> log_probs [1, T, V] and hidden [1, T, d], the
+    states after the first `hidden_blocks` encoder blocks (the trunk). A QuranCLAP head trained on
+    this trunk (its own copies of the remaining blocks, then pooling and projection) takes them, so
+    hybrid mode runs the trunk once."""
 
-    def __init__(self, model: CtcModel):
+    def __init__(self, model: CtcModel, hidden_blocks: int | None = None):
         super().__init__()
+        n = model.cfg.n_layers
         self.model = model
+        self.hidden_blocks = n if hidden_blocks is None else hidden_blocks
+        if not 0 <= self.hidden_blocks <= n:
+            raise ValueError(f"hidden_blocks must be 0..{n}")
         self.eval()
 
     def forward(self, audio):
-        log_probs, _, hidden = self.model(audio, with_hidden=True)
+        log_probs, _, hidden = self.model(audio, hidden_blocks=self.hidden_blocks)
         return log_probs, hidden
 
 
-def encoder_fingerprint(encoder: nn.Module) -> str:
-    """SHA-256 over an Encoder's weights (names and float32 values, in name order). Two graphs
-    whose encoders have the same fingerprint compute the same hidden states, so one model's
-    states can feed a head trained on the other's (the model cards carry it)."""
+def encoder_fingerprint(encoder: nn.Module, blocks: int | None = None) -> str:
+    """SHA-256 over an Encoder's weights (names and float32 values, in name order): sub-sampling,
+    position and the first `blocks` blocks (all of them by default). Two graphs whose trunks have
+    the same fingerprint compute the same states after those blocks, so one model's states can
+    feed a head trained on the other's (the model cards carry it)."""
+    n = len(encoder.blocks) if blocks is None else blocks
     h = hashlib.sha256()
     for name, tensor in sorted(encoder.state_dict().items()):
+        if name.startswith("blocks.") and int(name.split(".")[1]) >= n:
+            continue
         h.update(name.encode())
         h.update(tensor.detach().float().contiguous().cpu().numpy().tobytes())
     return h.hexdigest()
