@@ -54,8 +54,8 @@ function audioInput(samples: Float32Array): Float32Array {
  * QuranCLAP: audio tower (raw 16 kHz samples → 256-d), text tower (units → 256-d), verse bank,
  * and (cards since 2026-11-22) the audio tower's head alone, which takes an acoustic model's
  * hidden states when both share the encoder's trunk (since 2026-11-23 the head carries the
- * blocks after the trunk, as phase 2 tuned them; before, it only pooled the last block's states). The audio tower opens on first use:
- * hybrid mode with a shared encoder never needs it.
+ * blocks after the trunk, as phase 2 tuned them; before, it only pooled the last block's
+ * states). The audio tower opens on first use: hybrid mode with a shared encoder never needs it.
  */
 export class ClapModel implements ClipEmbedder {
   private static readonly loaded = new OpenOncePerKey<ClapModel>((dir) => ClapModel.open(dir));
