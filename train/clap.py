@@ -524,7 +524,7 @@ def parse_args(argv=None):
     c.add_argument("--eval", action="store_true", help="an evaluation cache (dev): one clean view, never trainable")
     c.add_argument("--views", type=int, default=2, help="views per clip: 1 clean + (views-1) augmented")
     c.add_argument("--augment-strength", type=float, default=1.0)
-    c.add_argument("--tune-layers", type=int, default=2, help="encoder blocks left after the cached trunk (phase 2 tunes them)")
+    c.add_argument("--tune-layers", type=int, default=ClapConfig.tune_layers, help="encoder blocks left after the cached trunk (phase 2 tunes them)")
     c.add_argument("--limit", type=int, help="only the first N clips (smoke tests)")
 
     t = sub.add_parser("train", help="phase 1 (heads) or phase 2 (heads + last encoder blocks)")
@@ -555,7 +555,7 @@ def parse_args(argv=None):
     i.add_argument("--out", required=True)
     i.add_argument("--pooling", choices=["mean", "attention"], default="mean")
     i.add_argument("--text-init", choices=["ctc", "random"], default="ctc")
-    i.add_argument("--tune-layers", type=int, default=2)
+    i.add_argument("--tune-layers", type=int, default=ClapConfig.tune_layers)
 
     e = sub.add_parser("export", help="ONNX towers + verse embeddings + card")
     e.add_argument("checkpoint")

@@ -27,6 +27,7 @@ from onnx import helper, numpy_helper
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ayat_train import units  # noqa: E402
 from ayat_train.augment import CODECS, AugmentConfig  # noqa: E402
+from ayat_train.clap.towers import ClapConfig  # noqa: E402
 from ayat_train.model import CtcModel, ExportWrapper, ModelConfig, count_params, encoder_fingerprint  # noqa: E402
 
 OPSET = 17
@@ -45,8 +46,8 @@ def load_model(checkpoint: str) -> tuple[CtcModel, dict]:
 
 def default_hidden_blocks(model: CtcModel, ckpt: dict) -> int:
     """An imported model's own depth (import_onnx.py), else the trunk QuranCLAP caches by default:
-    all blocks but the last 2 (clap.py --tune-layers)."""
-    return ckpt.get("hidden_blocks", max(0, model.cfg.n_layers - 2))
+    all blocks but the ones its phase 2 tunes (clap.py --tune-layers)."""
+    return ckpt.get("hidden_blocks", max(0, model.cfg.n_layers - ClapConfig.tune_layers))
 
 
 def export_onnx(model: CtcModel, path: Path, hidden_blocks: int) -> None:
