@@ -2,6 +2,11 @@ import type { InferenceSession } from 'onnxruntime-node';
 
 export type Ort = typeof import('onnxruntime-node');
 
+/** onnxruntime-node, loaded on first need (its native library is large: commands that run no model never load it). */
+export function onnxRuntime(): Promise<Ort> {
+  return import('onnxruntime-node');
+}
+
 /** ONNX Runtime threads per session: the machines ayat targets have 2 cores. */
 export const INTRA_OP_THREADS = 2;
 
@@ -16,7 +21,7 @@ export async function openCpuSession(
   output: string,
   fail: (message: string) => Error,
 ): Promise<{ ort: Ort; session: InferenceSession }> {
-  const ort = await import('onnxruntime-node');
+  const ort = await onnxRuntime();
   let session: InferenceSession;
   try {
     session = await ort.InferenceSession.create(path, {

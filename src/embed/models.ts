@@ -7,7 +7,7 @@ import { OpenOnce, OpenOncePerKey } from '../acoustic/openOnce.js';
 import { BRIDGE_FORMAT, CLAP_FORMAT, readEmbedCard, type BridgeCard, type ClapCard, type FileSpec, type GraphSpec } from './card.js';
 import { EmbedModelError } from './errors.js';
 import { clipFeatures, FEATURE_DIM } from './features.js';
-import { openSession, runVector, type Ort } from './onnx.js';
+import { onnxRuntime, openSession, runVector, type Ort } from './onnx.js';
 import { VerseBank } from './verseBank.js';
 
 /** What retrieval needs from an embedding model: one vector per clip, and the verses' vectors. */
@@ -56,10 +56,12 @@ function audioInput(samples: Float32Array): Float32Array {
  * hidden states when both share the encoder's trunk (since 2026-11-23 the head carries the
  * blocks after the trunk, as phase 2 tuned them; before, it only pooled the last block's
  * states). The audio tower opens on first use: hybrid mode with a shared encoder never needs it.
+ * So does the text tower: recognition reads the verse bank, and only new unit sequences need it.
  */
 export class ClapModel implements ClipEmbedder {
   private static readonly loaded = new OpenOncePerKey<ClapModel>((dir) => ClapModel.open(dir));
   private readonly audioTower = new OpenOnce(() => openSession(this.audioPath, this.card.audio.input, this.card.audio.output).then((o) => o.session));
+  private readonly textTower = new OpenOnce(() => openSession(this.textPath, this.card.text.input, this.card.text.output).then((o) => o.session));
 
   private constructor(
     readonly dir: string,
@@ -68,11 +70,11 @@ export class ClapModel implements ClipEmbedder {
     readonly sizeBytes: number,
     private readonly ort: Ort,
     private readonly audioPath: string,
-    private readonly text: InferenceSession,
+    private readonly textPath: string,
     private readonly head: { readonly session: InferenceSession; readonly spec: GraphSpec } | undefined,
   ) {}
 
-  /** Validates the folder (card, checksums) and opens the text tower and head; one instance per folder per process. */
+  /** Validates the folder (card, checksums) and opens the head; one instance per folder per process. */
   static load(dir: string): Promise<ClapModel> {
     return ClapModel.loaded.get(resolve(dir));
   }
@@ -81,10 +83,11 @@ export class ClapModel implements ClipEmbedder {
     const card = await readEmbedCard(dir, CLAP_FORMAT);
     const verses = await VerseBank.load(dir, card.verses);
     const audio = await checkedFile(dir, card.audio, 'audio tower');
-    const text = await graph(dir, card.text, 'text tower');
+    const text = await checkedFile(dir, card.text, 'text tower');
     const head = card.head ? { spec: card.head, ...(await graph(dir, card.head, 'audio head')) } : undefined;
     const size = audio.size + text.size + (head?.size ?? 0) + verses.sizeBytes;
-    return new ClapModel(dir, card, verses, size, text.ort, audio.path, text.session, head);
+    const ort = head?.ort ?? (await onnxRuntime());
+    return new ClapModel(dir, card, verses, size, ort, audio.path, text.path, head);
   }
 
   /** Whether the head was trained on the states an acoustic card fingerprints (its `encoder_sha256`). */
@@ -107,18 +110,19 @@ export class ClapModel implements ClipEmbedder {
   }
 
   /** Embedding of a unit sequence (src/quran/units.ts ids), as the verse bank was made. */
-  embedUnits(ids: ArrayLike<number>): Promise<Float32Array> {
+  async embedUnits(ids: ArrayLike<number>): Promise<Float32Array> {
     if (ids.length === 0) throw new EmbedModelError('inference_failed', 'cannot embed an empty unit sequence');
     const data = BigInt64Array.from(Array.from(ids, (x) => BigInt(x)));
     const tensor = new this.ort.Tensor('int64', data, [1, ids.length]);
-    return runVector(this.text, { [this.card.text.input]: tensor }, this.card.text.output, 'QuranCLAP text tower');
+    return runVector(await this.textTower.get(), { [this.card.text.input]: tensor }, this.card.text.output, 'QuranCLAP text tower');
   }
 
   async dispose(): Promise<void> {
     ClapModel.loaded.delete(this.dir);
-    const audio = await this.audioTower.take()?.catch(() => undefined); // a failed opening has nothing to release
-    await audio?.release();
-    await this.text.release();
+    for (const tower of [this.audioTower, this.textTower]) {
+      const session = await tower.take()?.catch(() => undefined); // a failed opening has nothing to release
+      await session?.release();
+    }
     await this.head?.session.release();
   }
 }

@@ -1,9 +1,9 @@
 import type { InferenceSession } from 'onnxruntime-node';
-import { firstLine, openCpuSession } from '../acoustic/session.js';
+import { firstLine, onnxRuntime, openCpuSession } from '../acoustic/session.js';
 import { EmbedModelError } from './errors.js';
 
 export type { Ort } from '../acoustic/session.js';
-export { firstLine };
+export { firstLine, onnxRuntime };
 
 /** A CPU session with the acoustic model's settings, checked for its input and output names. */
 export function openSession(path: string, input: string, output: string): ReturnType<typeof openCpuSession> {
