@@ -187,7 +187,8 @@ function commandLine(argv: readonly string[]): string {
 
 function runChild(args: readonly string[], onLine: (line: string) => void): Promise<{ code: number | null; stdout: string; lastLine: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'ayat.js'), 'bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // With the parent's Node flags (bin/ayat.js's memory setting), so each mode is measured as the CLI runs.
+    const child = spawn(process.execPath, [...process.execArgv, join(packageRoot(), 'bin', 'ayat.js'), 'bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let pending = '';
     let lastLine = '';

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { packageVersion } from '../../src/acoustic/packageRoot.js';
+import { packageRoot, packageVersion } from '../../src/acoustic/packageRoot.js';
 import { runCli, STACK_FRAME } from './cliRunner.js';
 
 function assertUsageError(args: string[], pattern: RegExp): void {
@@ -35,6 +38,14 @@ describe('ayat command line', () => {
   it('--version prints the package version', () => {
     const r = runCli(['--version']);
     assert.equal(r.code, 0);
+    assert.equal(r.stdout.trim(), packageVersion());
+  });
+
+  it('runs as an executable through its shebang line, as npx and npm bin links start it', () => {
+    // The shebang passes Node a V8 flag (env -S): a platform whose env cannot split it would fail here.
+    const r = spawnSync(join(packageRoot(), 'bin', 'ayat.js'), ['--version'], { cwd: tmpdir(), encoding: 'utf8' });
+    assert.equal(r.error, undefined);
+    assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), packageVersion());
   });
 
