@@ -91,7 +91,7 @@ def cmd_text_space(args) -> int:
         m = np.load(args.from_npy).astype(np.float32)
         source = {"kind": "external", "source": str(args.from_npy), "name": args.name or Path(args.from_npy).stem}
     else:
-        from clap import load_clap
+        from ayat_train.clap.checkpoints import load_clap
         from ayat_train.clap.towers import embed_verses
         model, ckpt = load_clap(args.clap)
         e = embed_verses(model.text, verse_table().ids).numpy()
