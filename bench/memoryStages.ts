@@ -1,15 +1,15 @@
 /**
  * Where a mode's memory goes: resident set size after each loading stage, then after each clip.
- *   node [--max-semi-space-size=4] dist/bench/memoryStages.js --manifest ../shared/data/dev/manifest.json
+ *   node --expose-gc [--max-semi-space-size=8] dist/bench/memoryStages.js --manifest ../shared/data/dev/manifest.json
  *        [--mode hybrid] [--filter KEY=VALUE[,…]] [--limit N]
  * With --expose-gc, garbage is collected before each reading, so a reading holds what is kept
  * (the peak, maxRSS, also holds what was briefly alive). `ayat bench` reports only the peak.
  */
+import { parseArgs } from 'node:util';
 import { onnxRuntime } from '../src/acoustic/session.js';
 import { loadModeModels, modeIdentifier, MODES, type Mode } from '../src/engine/modes.js';
 import { defaultMatcher } from '../src/match/matcher.js';
 import { applyFilters, loadManifest, parseFilter } from './manifest.js';
-import { parseArgs } from 'node:util';
 
 const MiB = 1024 * 1024;
 
