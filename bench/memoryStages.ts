@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { onnxRuntime } from '../src/acoustic/session.js';
-import { loadModeModels, modeIdentifier, MODES, type Mode } from '../src/engine/modes.js';
+import { loadModeModels, MODE_MODELS, modeIdentifier, MODES, type Mode } from '../src/engine/modes.js';
 import { defaultMatcher } from '../src/match/matcher.js';
 import { applyFilters, loadManifest, parseFilter } from './manifest.js';
 
@@ -32,7 +32,8 @@ async function main(): Promise<void> {
   console.log(reading('node'));
   await onnxRuntime();
   console.log(reading('onnxruntime-node loaded'));
-  if (mode === 'full' || mode === 'hybrid') {
+  // Modes with the acoustic model match its posteriors with the verse matcher.
+  if (MODE_MODELS[mode].includes('acoustic')) {
     defaultMatcher();
     console.log(reading('verse matcher built (text + n-gram index)'));
   }

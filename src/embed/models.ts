@@ -86,8 +86,7 @@ export class ClapModel implements ClipEmbedder {
     const text = await checkedFile(dir, card.text, 'text tower');
     const head = card.head ? { spec: card.head, ...(await graph(dir, card.head, 'audio head')) } : undefined;
     const size = audio.size + text.size + (head?.size ?? 0) + verses.sizeBytes;
-    const ort = head?.ort ?? (await onnxRuntime());
-    return new ClapModel(dir, card, verses, size, ort, audio.path, text.path, head);
+    return new ClapModel(dir, card, verses, size, await onnxRuntime(), audio.path, text.path, head);
   }
 
   /** Whether the head was trained on the states an acoustic card fingerprints (its `encoder_sha256`). */

@@ -23,13 +23,15 @@ from .waves import cache_waves, embed_waves
 CARD_FORMAT = "clap-onnx"
 
 
-class AudioExport(torch.nn.Module):
-    def __init__(self, model: Clap):
-        super().__init__()
-        self.tower = model.audio
+class TowerExport(torch.nn.Module):
+    """A tower as its own graph: raw audio [1, N] or units [1, L] -> embedding [1, D]."""
 
-    def forward(self, audio):
-        return self.tower(audio)
+    def __init__(self, tower: torch.nn.Module):
+        super().__init__()
+        self.tower = tower
+
+    def forward(self, x):
+        return self.tower(x)
 
 
 class HeadExport(torch.nn.Module):
@@ -46,15 +48,6 @@ class HeadExport(torch.nn.Module):
         return self.tower.embed_hidden(self.tower.top(hidden, None), None)
 
 
-class TextExport(torch.nn.Module):
-    def __init__(self, model: Clap):
-        super().__init__()
-        self.tower = model.text
-
-    def forward(self, units):
-        return self.tower(units)
-
-
 def export(args) -> int:
     """`clap.py export`: ONNX towers, the verse matrix and the card, per its arguments (see clap.py)."""
     model, ckpt = load_clap(args.checkpoint)
@@ -62,9 +55,9 @@ def export(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch.onnx.export(AudioExport(model).eval(), (torch.zeros(1, 16000 * 3),), str(out / "audio.onnx"), input_names=["audio"],
+        torch.onnx.export(TowerExport(model.audio).eval(), (torch.zeros(1, 16000 * 3),), str(out / "audio.onnx"), input_names=["audio"],
                           output_names=["embedding"], dynamic_axes={"audio": {1: "samples"}}, opset_version=OPSET)
-        torch.onnx.export(TextExport(model).eval(), (torch.ones(1, 20, dtype=torch.long),), str(out / "text.onnx"), input_names=["units"],
+        torch.onnx.export(TowerExport(model.text).eval(), (torch.ones(1, 20, dtype=torch.long),), str(out / "text.onnx"), input_names=["units"],
                           output_names=["embedding"], dynamic_axes={"units": {1: "length"}}, opset_version=OPSET)
         torch.onnx.export(HeadExport(model).eval(), (torch.zeros(1, 50, model.audio.d_model),), str(out / "head.onnx"),
                           input_names=["hidden"], output_names=["embedding"], dynamic_axes={"hidden": {1: "frames"}}, opset_version=OPSET)
