@@ -185,10 +185,19 @@ function commandLine(argv: readonly string[]): string {
   return ['npx', 'ayat', 'bench', ...argv.map(quote)].join(' ');
 }
 
+/**
+ * The parent's Node flags (bin/ayat.js's memory setting), so each mode is measured as the CLI runs;
+ * not the inspector's: a child would try to listen on the port the parent already holds.
+ */
+export function childNodeFlags(execArgv: readonly string[]): string[] {
+  return execArgv.filter((flag) => !/^--(inspect|debug)/.test(flag));
+}
+
 function runChild(args: readonly string[], onLine: (line: string) => void): Promise<{ code: number | null; stdout: string; lastLine: string }> {
   return new Promise((done) => {
-    // With the parent's Node flags (bin/ayat.js's memory setting), so each mode is measured as the CLI runs.
-    const child = spawn(process.execPath, [...process.execArgv, join(packageRoot(), 'bin', 'ayat.js'), 'bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...childNodeFlags(process.execArgv), join(packageRoot(), 'bin', 'ayat.js'), 'bench', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let pending = '';
     let lastLine = '';

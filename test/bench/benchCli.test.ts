@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BenchReport } from '../../bench/report.js';
+import { childNodeFlags } from '../../src/cli/benchCommand.js';
 import { writeTinyModel } from '../acoustic/tinyModel.js';
 import { runCli, STACK_FRAME } from '../cli/cliRunner.js';
 import { speechLike, writeWav } from '../cli/wav.js';
@@ -67,5 +68,12 @@ describe('ayat bench', () => {
     const r = runCli(['bench', '--manifest', manifestPath, '--mode', 'clap', '--fit-calibration', join(dir, 'cal.json')]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--fit-calibration fits the verse matcher's calibration, used by modes full and hybrid, not clap/);
+  });
+});
+
+describe('ayat bench --mode all: the Node flags each mode\'s process gets', () => {
+  it('keeps the memory settings and drops the inspector\'s, whose port the parent already holds', () => {
+    const flags = ['--max-semi-space-size=8', '--inspect', '--inspect-brk=9229', '--inspect-port=0', '--debug-port=1', '--expose-gc'];
+    assert.deepEqual(childNodeFlags(flags), ['--max-semi-space-size=8', '--expose-gc']);
   });
 });
