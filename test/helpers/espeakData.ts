@@ -1,23 +1,29 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadQuran } from '../../src/quran/corpus.js';
-import { speakArabic } from './espeak.js';
 import { mustRunPython } from './python.js';
 
 /**
- * espeak-ng recitations of a few verses in EveryAyah layout (one folder per voice, `SSSAAA.wav`),
- * each prepared into an audio cache by train/prepare.py. Returns the cache folders by voice.
+ * espeak-ng recitations of a few verses in EveryAyah layout, one folder per voice variant (`''`,
+ * `'m3'`, …), written by train/synthesize.py at one fixed rate and pitch. Returns the folders by variant.
  */
+export function espeakFolders(dir: string, verses: readonly (readonly [number, number])[], variants: readonly string[]): Record<string, string> {
+  const folders: Record<string, string> = {};
+  for (const variant of variants) {
+    const folder = path.join(dir, 'audio', `espeak-ar${variant}`);
+    mustRunPython([
+      'train/synthesize.py', folder, '--voice', variant ? `ar+${variant}` : 'ar',
+      ...verses.flatMap(([s, a]) => ['--verse', `${s}:${a}`]), '--speed', '150', '150', '--pitch', '50', '50',
+    ]);
+    folders[variant] = folder;
+  }
+  return folders;
+}
+
+/** espeakFolders, each prepared into an audio cache by train/prepare.py. Returns the cache folders by variant. */
 export function espeakCaches(dir: string, verses: readonly (readonly [number, number])[], voices: readonly string[]): Record<string, string> {
-  const quran = loadQuran();
+  const folders = espeakFolders(dir, verses, voices);
   const caches: Record<string, string> = {};
   for (const voice of voices) {
-    const folder = path.join(dir, 'audio', `espeak-ar${voice}`);
-    mkdirSync(folder, { recursive: true });
-    for (const [s, a] of verses) {
-      const id = `${String(s).padStart(3, '0')}${String(a).padStart(3, '0')}`;
-      speakArabic(quran.get({ surah: s, ayah: a }).text, path.join(folder, `${id}.wav`), voice);
-    }
+    const folder = folders[voice]!;
     caches[voice] = path.join(dir, `cache-${voice || 'default'}`);
     mustRunPython(['train/prepare.py', 'everyayah', folder, caches[voice]!, '--workers', '1']);
   }

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { decodeAudioFile } from '../../src/audio/index.js';
 import { mustRunPython, PROJECT_ROOT, runPython } from '../helpers/python.js';
-import { speakArabic } from '../helpers/espeak.js';
+import { espeakFolders } from '../helpers/espeakData.js';
 
 // A few-step run of the real training code on espeak-ng clips made here: prepare -> train -> export.
 let dir = '';
@@ -20,14 +20,7 @@ const VERSES = [[112, 1], [112, 2], [112, 3], [112, 4], [113, 1], [113, 2]] as c
 
 before(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'ayat-train-'));
-  for (const variant of ['', 'm3']) {
-    const folder = path.join(dir, 'audio', `espeak-ar${variant}`);
-    mkdirSync(folder, { recursive: true });
-    for (const [s, a] of VERSES) {
-      const id = `${String(s).padStart(3, '0')}${String(a).padStart(3, '0')}`;
-      speakArabic(quran.get({ surah: s, ayah: a }).text, path.join(folder, `${id}.wav`), variant);
-    }
-  }
+  espeakFolders(dir, VERSES, ['', 'm3']);
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
