@@ -23,9 +23,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ayat_train import units  # noqa: E402
-
-VERSE_FILE = re.compile(r"(\d{3})(\d{3})\.\w+")
+from ayat_train import data, units  # noqa: E402
 
 
 class SynthesisError(RuntimeError):
@@ -39,21 +37,15 @@ def parse_verse(text: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
-def verses_in_folder(folder: Path) -> set[tuple[int, int]]:
-    found = (VERSE_FILE.fullmatch(f.name) for f in folder.iterdir()) if folder.is_dir() else ()
-    return {(int(m.group(1)), int(m.group(2))) for m in found if m}
-
-
 def choose_verses(known: list[tuple[int, int]], asked: list[tuple[int, int]], count: int | None,
                   excluded: set[tuple[int, int]], rng: random.Random) -> list[tuple[int, int]]:
     """The verses named, else `count` random ones, never one of `excluded`."""
-    unknown = [v for v in asked if v not in set(known)]
+    known_set = set(known)
+    unknown = [v for v in asked if v not in known_set]
     if unknown:
         raise SynthesisError(f"no such verse: {unknown[0][0]}:{unknown[0][1]}")
     pool = [v for v in (asked or known) if v not in excluded]
-    if not asked and count is not None:
-        pool = rng.sample(pool, min(count, len(pool)))
-    return pool
+    return pool if asked else rng.sample(pool, min(count, len(pool)))
 
 
 def speak(text: str, voice: str, speed: int, pitch: int, wav: Path) -> None:
@@ -82,7 +74,7 @@ def main(argv=None) -> int:
         return 1
     rng = random.Random(args.seed)
     texts = units.verse_texts()
-    excluded = set().union(*(verses_in_folder(Path(f)) for f in args.exclude))
+    excluded = {clip.verses[0] for folder in args.exclude for clip in data.read_everyayah_folder(folder)}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     try:
