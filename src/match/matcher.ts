@@ -272,6 +272,8 @@ export class VerseMatcher {
         unit: pos - this.stream.verseStart[v]!,
         startFrame: s,
         endFrame: e,
+        startS: post.offsetS + s * post.frameShiftS,
+        endS: post.offsetS + (e + 1) * post.frameShiftS,
         relLogProb: rel / (e - s + 1),
       });
     }

@@ -48,6 +48,9 @@ export interface AlignedUnit {
   /** Frames (inclusive) the alignment gives the unit, relative to frame 0 of the posteriors. */
   readonly startFrame: number;
   readonly endFrame: number;
+  /** The same frames in the recording's seconds (start of the first, end of the last). */
+  readonly startS: number;
+  readonly endS: number;
   /** Mean over those frames of log P(unit) − log P(best label): 0 when the model heard it, very negative when not. */
   readonly relLogProb: number;
 }
