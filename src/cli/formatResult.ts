@@ -1,5 +1,5 @@
 import { loadQuran, type VerseRef } from '../quran/corpus.js';
-import type { IdentifyResult } from '../engine/result.js';
+import type { IdentifyResult, WordJson } from '../engine/result.js';
 
 /** Verses shown with their Arabic text; longer spans are cut with "…". */
 const MAX_TEXT_VERSES = 4;
@@ -32,6 +32,14 @@ function surahLabel(verses: readonly VerseRef[]): string {
 
 const seconds = (s: number): string => `${s.toFixed(1)}s`;
 
+/** The words `--words` reports: the flagged ones, each with where it is, or that all were heard. */
+export function formatWords(words: readonly WordJson[]): string {
+  const flagged = words.filter((w) => w.flagged);
+  if (flagged.length === 0) return `words: all ${words.length} heard as written`;
+  const listed = flagged.map((w) => `${w.text} (${w.surah}:${w.ayah} word ${w.word}, ${seconds(w.start_s)}–${seconds(w.end_s)})`);
+  return `words to check (${flagged.length} of ${words.length}): ${listed.join('; ')}`;
+}
+
 /** The human-readable block for one file. */
 export function formatResult(result: IdentifyResult): string {
   const lines = [result.file];
@@ -51,6 +59,7 @@ export function formatResult(result: IdentifyResult): string {
       lines.push(`  ${ref.ayah}. ${quran.get(ref).text}`);
     }
     if (result.verses.length > MAX_TEXT_VERSES) lines.push(`  … ${result.verses.length - MAX_TEXT_VERSES} more verses`);
+    if (result.words) lines.push(`  ${formatWords(result.words)}`);
   }
   const others = result.status === 'ok' ? result.candidates.slice(1) : result.candidates;
   if (others.length > 0) {

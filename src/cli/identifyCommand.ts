@@ -15,6 +15,7 @@ export async function identifyCommand(argv: readonly string[], io: CliIO): Promi
     options: {
       top: { type: 'string' },
       json: { type: 'boolean', default: false },
+      words: { type: 'boolean', default: false },
       model: { type: 'string' },
       mode: { type: 'string' },
       'clap-model': { type: 'string' },
@@ -31,6 +32,9 @@ export async function identifyCommand(argv: readonly string[], io: CliIO): Promi
   const models: ModeModelOptions = { model: values.model, clapModel: values['clap-model'], lightweightModel: values['lightweight-model'] };
   const mode = values.mode === undefined ? defaultMode(models) : parseMode(values.mode);
   const top = parsePositiveInt(values.top, '--top', DEFAULT_TOP);
+  if (values.words && (mode === 'clap' || mode === 'lightweight')) {
+    throw new UsageError(`--words needs a mode that hears words (hybrid or full), not ${mode}`);
+  }
   if (files.length === 0) throw new UsageError('identify needs at least one audio file');
 
   // One identifier for the whole run. Its models load on first need (a bad file never waits for
@@ -38,8 +42,8 @@ export async function identifyCommand(argv: readonly string[], io: CliIO): Promi
   // name: its models load now, so a missing one is one line and exit 2.
   const explicit = values.mode !== undefined && mode !== 'full';
   const identifier: Identifier = explicit
-    ? modeIdentifier(mode, await loadModeModels(mode, models), { maxCandidates: top })
-    : lazyModeIdentifier(mode, models, { maxCandidates: top });
+    ? modeIdentifier(mode, await loadModeModels(mode, models), { maxCandidates: top, words: values.words })
+    : lazyModeIdentifier(mode, models, { maxCandidates: top, words: values.words });
   const showProgress = files.length > 1;
   let failed = 0;
   for (const [i, file] of files.entries()) {

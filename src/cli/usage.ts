@@ -47,7 +47,7 @@ export function mainHelp(preferred: Mode): string {
   return `ayat — identify which Quran verse(s) a recording recites, offline.
 
 Usage:
-  ayat identify <files...> [--top N] [--json] [--mode ${modesInHelpOrder(preferred).join('|')}]
+  ayat identify <files...> [--top N] [--json] [--words] [--mode ${modesInHelpOrder(preferred).join('|')}]
   ayat bench --manifest <manifest.json> [options]
   ayat serve [--port N] [--data DIR] [--model DIR] [--clap-model DIR] [--lightweight-model DIR]
   ayat --help | ayat <command> --help
@@ -84,6 +84,10 @@ Options:
   --json         one JSON object per file per line:
                  {"file","status":"ok"|"no_match"|"error","verses":[{"surah","ayah"}],
                   "confidence","start_s","end_s","candidates":[{"verses","score"}],"error"?}
+  --words        also check the answer word by word: words probably not recited as
+                 written (wrong, skipped or unclear) are flagged, with where they are;
+                 JSON gets "words":[{"surah","ayah","word","text","start_s","end_s",
+                 "score","flagged"}]; hybrid and full
 ${identifyModeOption(preferred)}
   --model DIR    acoustic model folder or bundled model name (default: models/ayat-ctc,
                  or $AYAT_MODEL); full and hybrid

@@ -1,4 +1,5 @@
 import type { MatchResult } from '../match/types.js';
+import { heardWords, type HeardWord } from '../match/words.js';
 import { mergeChunkResults } from './mergeChunks.js';
 import { padSpans } from './padSpans.js';
 import type { AcousticStage, AudioStage, ChunkRecogniser, MatchStage } from './ports.js';
@@ -13,9 +14,11 @@ export interface IdentifyOptions {
   maxChunkS: number;
   /** Longer recordings are refused with an error. */
   maxDurationS: number;
+  /** Report the answer's words, each with how clearly it was heard (modes with an acoustic model). */
+  words: boolean;
 }
 
-export const DEFAULT_IDENTIFY_OPTIONS: IdentifyOptions = { maxCandidates: 5, maxChunkS: 30, maxDurationS: 1800 };
+export const DEFAULT_IDENTIFY_OPTIONS: IdentifyOptions = { maxCandidates: 5, maxChunkS: 30, maxDurationS: 1800, words: false };
 
 /** Silence kept around each chunk the VAD found (see padSpans). */
 const CHUNK_PAD_S = 0.2;
@@ -88,7 +91,7 @@ export class Identifier {
       audioS = audio.durationS;
       const matched = await this.matchSamples(audio.samples, audio.sampleRate, timings);
       chunkMatches = matched.chunkMatches;
-      result = matched.match ? matchToResult(label, matched.match, this.options.maxCandidates) : noMatchResult(label);
+      result = this.toResult(label, matched);
     } catch (err) {
       result = errorResult(label, err);
     }
@@ -101,9 +104,14 @@ export class Identifier {
     const timings = emptyTimings();
     const start = performance.now();
     const matched = await this.matchSamples(samples, sampleRate, timings);
-    const result = matched.match ? matchToResult(label, matched.match, this.options.maxCandidates) : noMatchResult(label);
+    const result = this.toResult(label, matched);
     timings.totalMs = performance.now() - start;
     return { result, timings, audioS: samples.length / sampleRate, chunkMatches: matched.chunkMatches };
+  }
+
+  private toResult(label: string, { match, chunkMatches }: { match: MatchResult | undefined; chunkMatches: readonly MatchResult[] }): IdentifyResult {
+    if (!match) return noMatchResult(label);
+    return matchToResult(label, match, this.options.maxCandidates, this.options.words ? answerWords(chunkMatches) : undefined);
   }
 
   /** `match` is undefined when there is no speech to match. */
@@ -129,4 +137,10 @@ export class Identifier {
     if (perChunk.length === 0) return { match: undefined, chunkMatches: [] };
     return { match: mergeChunkResults(perChunk, this.options.maxCandidates), chunkMatches: perChunk };
   }
+}
+
+/** The answer's words: the aligned units of every answered chunk, in time order; undefined in modes that align none (clap, lightweight). */
+function answerWords(chunks: readonly MatchResult[]): HeardWord[] | undefined {
+  const units = chunks.filter((c) => c.status === 'ok' && c.verses.length > 0).flatMap((c) => c.detail?.units ?? []);
+  return units.length > 0 ? heardWords(units) : undefined;
 }

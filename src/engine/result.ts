@@ -1,5 +1,6 @@
 import type { VerseRef } from '../quran/corpus.js';
 import type { MatchResult } from '../match/types.js';
+import type { HeardWord } from '../match/words.js';
 
 /**
  * The per-file answer, exactly as `ayat identify --json` prints it (one object per
@@ -19,6 +20,8 @@ export interface IdentifyResult {
   readonly candidates: readonly CandidateJson[];
   /** One-line reason, only when status is error. */
   readonly error?: string;
+  /** The answer's words as heard, in recited order; only when asked for (`--words`) and status is ok. */
+  readonly words?: readonly WordJson[];
 }
 
 export type IdentifyStatus = 'ok' | 'no_match' | 'error';
@@ -26,6 +29,20 @@ export type IdentifyStatus = 'ok' | 'no_match' | 'error';
 export interface VerseJson {
   readonly surah: number;
   readonly ayah: number;
+}
+
+/** One recited word (see src/match/words.ts). */
+export interface WordJson {
+  readonly surah: number;
+  readonly ayah: number;
+  /** 1-based position of the word in the verse. */
+  readonly word: number;
+  readonly text: string;
+  readonly start_s: number;
+  readonly end_s: number;
+  readonly score: number;
+  /** True when the word was probably not recited as written. */
+  readonly flagged: boolean;
 }
 
 export interface CandidateJson {
@@ -40,7 +57,19 @@ const round = (x: number, digits: number): number => {
 
 const verseJson = (v: VerseRef): VerseJson => ({ surah: v.surah, ayah: v.ayah });
 
-export function matchToResult(file: string, match: MatchResult, maxCandidates: number): IdentifyResult {
+const wordJson = (w: HeardWord): WordJson => ({
+  surah: w.verse.surah,
+  ayah: w.verse.ayah,
+  word: w.word + 1,
+  text: w.text,
+  start_s: round(w.startS, 2),
+  end_s: round(w.endS, 2),
+  score: round(w.score, 2),
+  flagged: w.flagged,
+});
+
+/** `words` (when given) are reported only with an answer. */
+export function matchToResult(file: string, match: MatchResult, maxCandidates: number, words?: readonly HeardWord[]): IdentifyResult {
   const ok = match.status === 'ok' && match.verses.length > 0;
   return {
     file,
@@ -50,6 +79,7 @@ export function matchToResult(file: string, match: MatchResult, maxCandidates: n
     start_s: round(match.startS, 2),
     end_s: round(match.endS, 2),
     candidates: match.candidates.slice(0, maxCandidates).map((c) => ({ verses: c.verses.map(verseJson), score: round(c.score, 4) })),
+    ...(words && ok ? { words: words.map(wordJson) } : {}),
   };
 }
 

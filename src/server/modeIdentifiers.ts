@@ -4,13 +4,14 @@ import type { SampleIdentifier } from './context.js';
 /**
  * The identifier of each mode, created on the mode's first request and reused after. Full mode's
  * is the one given (the library indexes with it); the others load their models on first need.
+ * Answers carry their words (only the modes with an acoustic model hear them).
  */
 export function modeIdentifiers(full: SampleIdentifier, models: ModeModelOptions, maxCandidates: number): (mode: Mode) => SampleIdentifier {
   const made = new Map<Mode, SampleIdentifier>([['full', full]]);
   return (mode) => {
     let identifier = made.get(mode);
     if (!identifier) {
-      identifier = lazyModeIdentifier(mode, models, { maxCandidates });
+      identifier = lazyModeIdentifier(mode, models, { maxCandidates, words: true });
       made.set(mode, identifier);
     }
     return identifier;

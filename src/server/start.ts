@@ -97,7 +97,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     // One load of the acoustic model, shared by the status, full mode (and the library) and hybrid mode.
     const acousticModel = loadModel(options.model);
     const model = watchModel(acousticModel);
-    const identifier: Identifier = createIdentifier({ acousticModel, maxCandidates: MAX_TOP });
+    const identifier: Identifier = createIdentifier({ acousticModel, maxCandidates: MAX_TOP, words: true });
     const jobs = new JobRunner({
       maxConcurrentJobs: limits.maxConcurrentJobs,
       maxQueuedJobs: limits.maxQueuedJobs,

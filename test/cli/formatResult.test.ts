@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatResult, formatVerseRuns } from '../../src/cli/formatResult.js';
+import { formatResult, formatVerseRuns, formatWords } from '../../src/cli/formatResult.js';
+import type { WordJson } from '../../src/engine/result.js';
 import { loadQuran } from '../../src/quran/corpus.js';
 
 const refs = (surah: number, ...ayahs: number[]) => ayahs.map((ayah) => ({ surah, ayah }));
@@ -35,5 +36,17 @@ describe('human output', () => {
   it('says so when nothing was recognised', () => {
     const text = formatResult({ file: 'x.wav', status: 'no_match', verses: [], confidence: 0, start_s: 0, end_s: 0, candidates: [] });
     assert.equal(text, 'x.wav\n  no verse recognised\n');
+  });
+
+  it('lists the flagged words with verse, position and time, or says every word was heard', () => {
+    const word = (n: number, text: string, flagged: boolean): WordJson => ({
+      surah: 112, ayah: 1, word: n, text, start_s: n - 0.96, end_s: n - 0.48, score: flagged ? -7.5 : 0, flagged,
+    });
+    const words = [word(1, 'قُلۡ', false), word(2, 'هُوَ', true), word(3, 'ٱللَّهُ', false), word(4, 'أَحَدٌ', true)];
+    assert.equal(formatWords(words.map((w) => ({ ...w, flagged: false }))), 'words: all 4 heard as written');
+    assert.equal(formatWords(words), 'words to check (2 of 4): هُوَ (112:1 word 2, 1.0s–1.5s); أَحَدٌ (112:1 word 4, 3.0s–3.5s)');
+    const result = { file: 'a.wav', status: 'ok' as const, verses: refs(112, 1), confidence: 0.9, start_s: 0, end_s: 4, candidates: [], words };
+    assert.ok(formatResult(result).includes('\n  words to check (2 of 4): '));
+    assert.ok(!formatResult({ ...result, words: undefined }).includes('words'), 'nothing about words unless asked');
   });
 });

@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { BenchReport } from '../../bench/report.js';
+import { decodeAudioFile } from '../../src/audio/decode.js';
 import type { IdentifyResult } from '../../src/engine/result.js';
+import { loadQuran } from '../../src/quran/corpus.js';
 import { devClip, devDataDir, realModelDir } from '../engine/realModel.js';
 import { runCli } from './cliRunner.js';
+import { writeWav } from './wav.js';
 
 describe('ayat CLI with the trained model (models/ayat-ctc)', () => {
   it('identify --json: one line per file, right verses, exit 0', () => {
@@ -25,6 +28,56 @@ describe('ayat CLI with the trained model (models/ayat-ctc)', () => {
     const r = runCli(['identify', devClip('reciters/alafasy/001005.opus')]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /1:5 {2}الفاتحة \(Al-Fatihah\) {2}confidence \d\.\d\d/);
+  });
+
+  it('identify --words: every word of a correct recitation heard; a word cut out of it flagged', async () => {
+    realModelDir();
+    const clip = devClip('reciters/alafasy/082019.opus');
+    const r = runCli(['identify', '--words', '--json', clip]);
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as IdentifyResult;
+    const words = result.words ?? [];
+    assert.deepEqual(
+      words.map((w) => w.text),
+      loadQuran().get({ surah: 82, ayah: 19 }).text.split(' '),
+    );
+    assert.deepEqual(
+      words.map((w) => w.word),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
+    assert.deepEqual(words.filter((w) => w.flagged), []);
+    assert.ok(words.every((w, i) => w.end_s > w.start_s && (i === 0 || w.start_s >= words[i - 1]!.end_s)));
+
+    // Word 6 (شَيۡـٔٗاۖ) cut out: from its start to the next word's start.
+    const audio = await decodeAudioFile(clip);
+    const cut = (s: number): number => Math.round(s * audio.sampleRate);
+    const from = cut(words[5]!.start_s);
+    const to = cut(words[6]!.start_s);
+    const edited = new Float32Array(audio.samples.length - (to - from));
+    edited.set(audio.samples.subarray(0, from));
+    edited.set(audio.samples.subarray(to), from);
+    const dir = mkdtempSync(join(tmpdir(), 'ayat-words-e2e-'));
+    try {
+      const wav = join(dir, 'skipped-word.wav');
+      writeWav(wav, edited, audio.sampleRate);
+      const json = JSON.parse(runCli(['identify', '--words', '--json', wav]).stdout) as IdentifyResult;
+      assert.deepEqual(json.verses, [{ surah: 82, ayah: 19 }]);
+      assert.deepEqual(
+        json.words?.filter((w) => w.flagged).map((w) => w.word),
+        [6],
+      );
+      const human = runCli(['identify', '--words', wav]);
+      assert.equal(human.code, 0, human.stderr);
+      assert.match(human.stdout, /words to check \(1 of 9\): شَيۡـٔٗاۖ \(82:19 word 6, \d+\.\ds–\d+\.\ds\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('identify --words with a mode that does not hear words: one line, exit 2', () => {
+    const r = runCli(['identify', '--words', '--mode', 'lightweight', devClip('reciters/alafasy/082019.opus')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--words needs a mode that hears words \(hybrid or full\), not lightweight/);
   });
 
   it('bench on a few dev clips writes a complete report', () => {

@@ -91,6 +91,7 @@ describe('server modes with every model installed', () => {
     assert.deepEqual(body.verses, expected.verses);
     assert.deepEqual(body.candidates, expected.candidates.slice(0, 3));
     assert.equal(body.verse_details[0].surah, body.verses[0].surah);
+    assert.equal(body.words, undefined, 'the bridge hears no words, so none are reported');
   });
 
   it('mode=clap runs QuranCLAP: below its threshold it answers no_match with the closest verses', async () => {

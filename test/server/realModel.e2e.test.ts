@@ -49,6 +49,11 @@ describe('POST /identify with the trained model', () => {
     assert.ok(body.candidates.length >= 1 && body.candidates.length <= 3);
     assert.equal(body.verse_details[0].surah_transliteration, 'Al-Ikhlas');
     assert.match(body.verse_details[0].translation, /Allah/);
+    assert.deepEqual(
+      body.words.map((w: { text: string }) => w.text),
+      body.verse_details[0].text.split(' '),
+      'the answer comes with its words',
+    );
   });
 
   it('names 112:1-4 sent as the raw body, the same answer as the engine (default mode) gives the file', async () => {
