@@ -4,12 +4,14 @@
  * Fails, never skips, without the model. Screenshots go to test-artifacts/web/.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { realModelDir } from '../engine/realModel.js';
+import { decodeAudioFile } from '../../src/audio/decode.js';
+import { writeWav } from '../cli/wav.js';
+import { devClip, realModelDir } from '../engine/realModel.js';
 import { makeEspeakLibrary, reciteToWav, type EspeakLibrary } from '../server/espeakLibrary.js';
 import { removeDir, startTestServer, type TestServer } from '../server/harness.js';
 import { artifactPath, launchChromium, webRoot } from './browser.js';
@@ -59,6 +61,40 @@ describe('web UI with the trained model', () => {
       return !!a && a.currentTime > 0;
     });
     await page.screenshot({ path: artifactPath('identify.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('a recitation with a word left out → that word marked in the verse and listed, playable', async () => {
+    // A real clip of 82:19; the API gives its words' times, and word 6 is cut out of it.
+    const original = devClip('reciters/alafasy/082019.opus');
+    const form = new FormData();
+    form.append('audio', new Blob([readFileSync(original)]), '082019.opus');
+    const { body } = await t.json('/identify', { method: 'POST', body: form });
+    assert.deepEqual(body.verses, [{ surah: 82, ayah: 19 }]);
+    assert.equal(body.words.length, 9);
+    assert.equal(body.words.filter((w: { flagged: boolean }) => w.flagged).length, 0, JSON.stringify(body.words));
+    const audio = await decodeAudioFile(original);
+    const at = (s: number): number => Math.round(s * audio.sampleRate);
+    const [from, to] = [at(body.words[5].start_s), at(body.words[6].start_s)];
+    const edited = new Float32Array(audio.samples.length - (to - from));
+    edited.set(audio.samples.subarray(0, from));
+    edited.set(audio.samples.subarray(to), from);
+    const wav = join(work, 'word-left-out.wav');
+    writeWav(wav, edited, audio.sampleRate);
+
+    const page = await browser.newPage({ viewport: { width: 1000, height: 1000 } });
+    await page.goto(t.server.url);
+    await page.setInputFiles('#audio-file', wav);
+    await page.waitForSelector('#identify-result .result', { timeout: 120_000 });
+    assert.equal(await page.textContent('#identify-result .result h2'), '82:19');
+    assert.deepEqual(await page.locator('#identify-result mark.flagged').allTextContents(), [body.words[5].text]);
+    assert.match((await page.textContent('#identify-result .words-check h3')) ?? '', /Words to check \(1 of 9\)/);
+    await page.click('#identify-result .words-check button.play-word');
+    await page.waitForFunction(() => {
+      const a = document.querySelector('#identify-result audio') as HTMLAudioElement | null;
+      return !!a && a.currentTime > 0;
+    });
+    await page.screenshot({ path: artifactPath('identify-words.png'), fullPage: true });
     await page.close();
   });
 

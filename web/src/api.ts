@@ -13,6 +13,16 @@ export interface VerseDetails extends VerseRef {
   translation: string;
 }
 
+/** One recited word of the answer (modes that hear words: hybrid, full). */
+export interface HeardWord extends VerseRef {
+  word: number;
+  text: string;
+  start_s: number;
+  end_s: number;
+  score: number;
+  flagged: boolean;
+}
+
 export interface IdentifyResponse {
   file: string;
   status: 'ok' | 'no_match' | 'error';
@@ -22,6 +32,7 @@ export interface IdentifyResponse {
   end_s: number;
   candidates: { verses: VerseRef[]; score: number }[];
   error?: string;
+  words?: HeardWord[];
   verse_details: VerseDetails[];
   timings_ms: { total: number };
 }

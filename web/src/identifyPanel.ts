@@ -1,4 +1,4 @@
-import { ApiError, getModes, identify, type IdentifyResponse } from './api';
+import { ApiError, getModes, identify, type HeardWord, type IdentifyResponse, type VerseRef } from './api';
 import { byId, el, setStatus } from './dom';
 import { formatRange, formatVerses, percent } from './format';
 import { MicRecorder } from './recorder';
@@ -44,12 +44,36 @@ function renderResult(r: IdentifyResponse, audioUrl: string): void {
         el('label', { for: 'confidence-meter' }, `Confidence ${percent(r.confidence)} `),
         el('meter', { id: 'confidence-meter', min: '0', max: '1', low: '0.5', high: '0.8', optimum: '1', value: String(r.confidence) }),
       ),
-      ...shown.map(verseBlock),
+      ...shown.map((v) => verseBlock(v, flaggedIn(r.words, v))),
       rest.length > 0 && el('p', { class: 'muted' }, `…and ${formatVerses(rest)}`),
       el('div', { class: 'player' }, play, audio),
+      r.words !== undefined && r.words.length > 0 && wordsToCheck(r.words, audio),
       runnersUp.length > 0 &&
         el('p', { class: 'muted runners-up' }, `Runners-up: ${runnersUp.map((c) => formatVerses(c.verses)).join(' · ')}`),
     ),
+  );
+}
+
+/** The 1-based numbers of `verse`'s flagged words. */
+function flaggedIn(words: readonly HeardWord[] | undefined, verse: VerseRef): Set<number> {
+  return new Set((words ?? []).filter((w) => w.flagged && w.surah === verse.surah && w.ayah === verse.ayah).map((w) => w.word));
+}
+
+/** The flagged words, each playable, or a line saying every word was heard as written. */
+function wordsToCheck(words: readonly HeardWord[], audio: HTMLAudioElement): HTMLElement {
+  const flagged = words.filter((w) => w.flagged);
+  if (flagged.length === 0) return el('p', { class: 'words-ok' }, `All ${words.length} words heard as written.`);
+  const items = flagged.map((w) => {
+    const button = el('button', { type: 'button', class: 'play-word', 'aria-label': `Play word ${w.word} of ${w.surah}:${w.ayah}` }, '▶');
+    button.addEventListener('click', () => void playRange(audio, w.start_s, w.end_s));
+    return el('li', {}, button, ' ', el('span', { lang: 'ar', dir: 'rtl', class: 'arabic-inline' }, w.text), ` ${w.surah}:${w.ayah}, word ${w.word} (${w.start_s.toFixed(1)}–${w.end_s.toFixed(1)} s)`);
+  });
+  return el(
+    'section',
+    { class: 'words-check', 'aria-label': 'Words to check' },
+    el('h3', {}, `Words to check (${flagged.length} of ${words.length})`),
+    el('p', { class: 'muted' }, 'Probably not recited as written: a different word, a skipped word, or unclear.'),
+    el('ul', {}, ...items),
   );
 }
 
