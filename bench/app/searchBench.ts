@@ -13,20 +13,10 @@ import { JobRunner } from '../../src/search/jobRunner.js';
 import { Library } from '../../src/search/library.js';
 import { SqliteLibraryStore } from '../../src/search/sqliteStore.js';
 import type { Segment } from '../../src/search/types.js';
+import { seededRandom } from '../random.js';
 import { percentile, round1 } from './stats.js';
 
 const QUERIES = ['2:255', 'al-baqarah 255', 'البقرة', 'Yasin', 'قل هو الله احد', 'الله', 'الرحمن الرحيم', 'merciful', 'lord of the worlds', '112'];
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const { values } = parseArgs({ options: { hours: { type: 'string', default: '100' }, runs: { type: 'string', default: '30' } } });
 const hours = Number(values.hours);
@@ -37,7 +27,7 @@ try {
   const quran = loadQuran();
   const store = new SqliteLibraryStore(join(dir, 'library.sqlite'));
   const root = store.addRoot('/bench');
-  const random = prng(42);
+  const random = seededRandom(42);
   const buildStart = performance.now();
   let segments = 0;
   for (let h = 0; h < hours; h++) {

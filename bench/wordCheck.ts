@@ -1,0 +1,227 @@
+/**
+ * How well `ayat identify --words` flags mistaken words, measured on real recitations edited
+ * into mistaken ones:
+ *   node dist/bench/wordCheck.js --manifest ../shared/data/dev/manifest.json [--filter source=tajweedai]
+ *     [--mode hybrid|full] [--model DIR] [--seed N] [--out report.json] [--table report.md]
+ *
+ * Every single-verse clip is identified with its words. Clips answered right, with every word of
+ * the verse heard, are the correct recitations: any word flagged there is a false alarm. Each of
+ * them is then edited twice around one inner word w (chosen at random, never the first or last):
+ * - skipped: the audio from w's start to the next word's start is cut out;
+ * - swapped: that audio is replaced by a word of another verse from the same reciter (a different
+ *   word, of a similar length).
+ * Each edited clip is identified again; where the answer is still the verse, w should be flagged
+ * and the other words should not. Rates are given for a range of flag thresholds, so the
+ * default (DEFAULT_FLAG_BELOW in src/match/words.ts) can be chosen from the trade-off.
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { decodeAudioFile, SAMPLE_RATE } from '../src/audio/index.js';
+import type { Identifier } from '../src/engine/identify.js';
+import { lazyModeIdentifier, type Mode } from '../src/engine/modes.js';
+import type { IdentifyResult, WordJson } from '../src/engine/result.js';
+import { DEFAULT_FLAG_BELOW } from '../src/match/words.js';
+import { loadQuran } from '../src/quran/corpus.js';
+import { applyFilters, loadManifest, parseFilter, type BenchSample } from './manifest.js';
+import { seededRandom } from './random.js';
+
+const THRESHOLDS = [-2, -3, -4, -5, -6, -8];
+type EditKind = 'skipped' | 'swapped';
+
+interface CleanClip {
+  readonly sample: BenchSample;
+  readonly samples: Float32Array;
+  readonly words: readonly WordJson[];
+}
+
+interface EditOutcome {
+  readonly id: string;
+  readonly kind: EditKind;
+  /** 1-based word that was edited. */
+  readonly word: number;
+  /** The answer was still the clip's verse. */
+  readonly kept: boolean;
+  /** What the edited clip was answered: verses like "82:19", or no_match. */
+  readonly answer: string;
+  /** Score of the edited word (absent when the answer changed). */
+  readonly editedScore?: number;
+  /** Scores of the verse's other words. */
+  readonly otherScores: readonly number[];
+}
+
+const sampleAt = (s: number): number => Math.max(0, Math.round(s * SAMPLE_RATE));
+
+/** The clip with [from, to) seconds replaced by `insert`. */
+function splice(samples: Float32Array, fromS: number, toS: number, insert: Float32Array): Float32Array {
+  const a = Math.min(samples.length, sampleAt(fromS));
+  const b = Math.min(samples.length, sampleAt(toS));
+  const out = new Float32Array(a + insert.length + samples.length - b);
+  out.set(samples.subarray(0, a), 0);
+  out.set(insert, a);
+  out.set(samples.subarray(b), a + insert.length);
+  return out;
+}
+
+const isVerse = (r: IdentifyResult, s: BenchSample): boolean =>
+  r.status === 'ok' && r.verses.length === 1 && r.verses[0]!.surah === s.surah && r.verses[0]!.ayah === s.ayah;
+
+function wordCount(s: BenchSample): number {
+  return loadQuran().get({ surah: s.surah, ayah: s.ayah }).text.split(/[\s\u2009]+/).filter((w) => w.length > 0).length;
+}
+
+/** The clip's words, when it is a correct, whole recitation of its verse as ayat hears it. */
+async function cleanClip(identifier: Identifier, sample: BenchSample): Promise<CleanClip | undefined> {
+  const audio = await decodeAudioFile(sample.path);
+  const { result } = await identifier.identifySamples(audio.samples, audio.sampleRate, sample.id);
+  const words = (result.words ?? []).filter((w) => w.surah === sample.surah && w.ayah === sample.ayah);
+  if (!isVerse(result, sample) || words.length !== wordCount(sample)) return undefined;
+  return { sample, samples: audio.samples, words };
+}
+
+/** A word of another verse by the same reciter, spelled differently, about as long as `lengthS`. */
+function donorWord(clean: readonly CleanClip[], clip: CleanClip, text: string, lengthS: number, random: () => number): Float32Array | undefined {
+  const options: Float32Array[] = [];
+  for (const other of clean) {
+    if (other === clip || other.sample.reciter !== clip.sample.reciter || other.sample.ayah === clip.sample.ayah && other.sample.surah === clip.sample.surah) continue;
+    other.words.forEach((w, i) => {
+      const next = other.words[i + 1];
+      if (!next || w.text === text) return;
+      const length = next.start_s - w.start_s;
+      if (length < 0.5 * lengthS || length > 2 * lengthS) return;
+      options.push(other.samples.slice(sampleAt(w.start_s), sampleAt(next.start_s)));
+    });
+  }
+  return options.length > 0 ? options[Math.floor(random() * options.length)] : undefined;
+}
+
+async function edit(identifier: Identifier, clip: CleanClip, kind: EditKind, w: number, samples: Float32Array): Promise<EditOutcome> {
+  const { result } = await identifier.identifySamples(samples, SAMPLE_RATE, clip.sample.id);
+  const kept = isVerse(result, clip.sample);
+  const words = kept ? (result.words ?? []) : [];
+  const edited = words.find((x) => x.word === w + 1);
+  return {
+    id: clip.sample.id,
+    kind,
+    word: w + 1,
+    kept,
+    answer: result.status === 'ok' ? result.verses.map((v) => `${v.surah}:${v.ayah}`).join(',') : result.status,
+    ...(edited ? { editedScore: edited.score } : {}),
+    otherScores: words.filter((x) => x.word !== w + 1).map((x) => x.score),
+  };
+}
+
+interface ThresholdRow {
+  readonly flagBelow: number;
+  /** Share of words flagged in the correct recitations. */
+  readonly cleanWordsFlagged: number;
+  /** Share of correct recitations with at least one word flagged. */
+  readonly cleanClipsFlagged: number;
+  readonly skippedFlagged: number;
+  readonly swappedFlagged: number;
+  /** Share of the other words flagged in edited clips. */
+  readonly editedOthersFlagged: number;
+}
+
+const share = (k: number, n: number): number => (n === 0 ? 0 : Math.round((1000 * k) / n) / 1000);
+
+function thresholdRow(flagBelow: number, clean: readonly CleanClip[], edits: readonly EditOutcome[]): ThresholdRow {
+  const flagged = (score: number): boolean => score < flagBelow;
+  const cleanScores = clean.flatMap((c) => c.words.map((w) => w.score));
+  const detected = (kind: EditKind): number => {
+    const kept = edits.filter((e) => e.kind === kind && e.kept);
+    return share(kept.filter((e) => e.editedScore !== undefined && flagged(e.editedScore)).length, kept.length);
+  };
+  const others = edits.filter((e) => e.kept).flatMap((e) => e.otherScores);
+  return {
+    flagBelow,
+    cleanWordsFlagged: share(cleanScores.filter(flagged).length, cleanScores.length),
+    cleanClipsFlagged: share(clean.filter((c) => c.words.some((w) => flagged(w.score))).length, clean.length),
+    skippedFlagged: detected('skipped'),
+    swappedFlagged: detected('swapped'),
+    editedOthersFlagged: share(others.filter(flagged).length, others.length),
+  };
+}
+
+function markdown(rows: readonly ThresholdRow[], counts: Record<string, number>, command: string): string {
+  const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+  const lines = [
+    `Generated by \`${command}\`.`,
+    '',
+    `Correct recitations: ${counts.clean} clips, ${counts.cleanWords} words. Edited clips still answered with their verse: skipped ${counts.skippedKept}/${counts.skipped} (no match ${counts.skippedNoMatch}), swapped ${counts.swappedKept}/${counts.swapped} (no match ${counts.swappedNoMatch}).`,
+    '',
+    '| flag below | correct words flagged | correct clips with a flag | skipped word flagged | swapped word flagged | other words flagged in edited clips |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.flagBelow}${r.flagBelow === DEFAULT_FLAG_BELOW ? ' (default)' : ''} | ${pct(r.cleanWordsFlagged)} | ${pct(r.cleanClipsFlagged)} | ${pct(r.skippedFlagged)} | ${pct(r.swappedFlagged)} | ${pct(r.editedOthersFlagged)} |`,
+    ),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      manifest: { type: 'string' },
+      filter: { type: 'string', multiple: true, default: [] },
+      mode: { type: 'string', default: 'hybrid' },
+      model: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      out: { type: 'string' },
+      table: { type: 'string' },
+    },
+  });
+  if (!values.manifest) throw new Error('--manifest is required');
+  if (values.mode !== 'hybrid' && values.mode !== 'full') throw new Error('--mode must be hybrid or full (the modes that hear words)');
+  const mode: Mode = values.mode;
+  const samples = applyFilters(await loadManifest(values.manifest), values.filter.map(parseFilter)).filter(
+    (s) => s.ayahEnd === null || s.ayahEnd === s.ayah,
+  );
+  const identifier = lazyModeIdentifier(mode, { model: values.model }, { words: true });
+  const random = seededRandom(Number(values.seed));
+
+  const clean: CleanClip[] = [];
+  for (const [i, sample] of samples.entries()) {
+    process.stderr.write(`\rclean ${i + 1}/${samples.length}`);
+    const clip = await cleanClip(identifier, sample);
+    if (clip) clean.push(clip);
+  }
+  const edits: EditOutcome[] = [];
+  const editable = clean.filter((c) => c.words.length >= 3);
+  for (const [i, clip] of editable.entries()) {
+    process.stderr.write(`\redits ${i + 1}/${editable.length}   `);
+    const w = 1 + Math.floor(random() * (clip.words.length - 2));
+    const from = clip.words[w]!.start_s;
+    const to = clip.words[w + 1]!.start_s;
+    edits.push(await edit(identifier, clip, 'skipped', w, splice(clip.samples, from, to, new Float32Array(0))));
+    const donor = donorWord(clean, clip, clip.words[w]!.text, to - from, random);
+    if (donor) edits.push(await edit(identifier, clip, 'swapped', w, splice(clip.samples, from, to, donor)));
+  }
+  process.stderr.write('\n');
+
+  const rows = THRESHOLDS.map((t) => thresholdRow(t, clean, edits));
+  const counts = {
+    clean: clean.length,
+    cleanWords: clean.reduce((n, c) => n + c.words.length, 0),
+    skipped: edits.filter((e) => e.kind === 'skipped').length,
+    skippedKept: edits.filter((e) => e.kind === 'skipped' && e.kept).length,
+    skippedNoMatch: edits.filter((e) => e.kind === 'skipped' && e.answer === 'no_match').length,
+    swapped: edits.filter((e) => e.kind === 'swapped').length,
+    swappedKept: edits.filter((e) => e.kind === 'swapped' && e.kept).length,
+    swappedNoMatch: edits.filter((e) => e.kind === 'swapped' && e.answer === 'no_match').length,
+  };
+  const command = `node dist/bench/wordCheck.js ${process.argv.slice(2).join(' ')}`;
+  const table = markdown(rows, counts, command);
+  process.stdout.write(table);
+  if (values.out) await writeFile(values.out, JSON.stringify({ command, counts, rows, edits }, null, 1) + '\n');
+  if (values.table) await writeFile(values.table, table);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`wordCheck: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
