@@ -98,6 +98,32 @@ describe('web UI with the trained model', () => {
     await page.close();
   });
 
+  it('recording from the microphone → followed live: the verse being recited, and the verses so far', async () => {
+    // The fake microphone plays the espeak-ng recitation of 112:1-4 (over and over).
+    const withMic = await launchChromium([
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-audio-capture=${library.ikhlas.path}`,
+    ]);
+    try {
+      const context = await withMic.newContext({ viewport: { width: 1000, height: 900 } });
+      await context.grantPermissions(['microphone'], { origin: t.server.url.replace(/\/$/, '') });
+      const page = await context.newPage();
+      await page.goto(t.server.url);
+      await page.click('#record');
+      await page.waitForFunction(() => /^112:\d/.test(document.querySelector('#live .live-ref')?.textContent ?? ''), undefined, { timeout: 60_000 });
+      // As the recitation goes on, the trail grows verse by verse.
+      await page.waitForFunction(() => /^So far: 112:1–[2-4]/.test(document.querySelector('#live .live-trail')?.textContent ?? ''), undefined, { timeout: 60_000 });
+      assert.match((await page.textContent('#live .arabic')) ?? '', /[\u0600-\u06FF]/);
+      await page.screenshot({ path: artifactPath('live.png'), fullPage: true });
+      await page.click('#record');
+      assert.equal(await page.isHidden('#live'), true, 'the live panel gives way to the whole recording\'s answer');
+      await page.waitForSelector('#identify-result .result', { timeout: 120_000 });
+    } finally {
+      await withMic.close();
+    }
+  });
+
   it('index a folder → search → a result with its time range, played from there', async () => {
     const page = await browser.newPage({ viewport: { width: 1000, height: 1100 } });
     await page.goto(`${t.server.url}#library`);

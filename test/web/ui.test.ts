@@ -113,7 +113,7 @@ describe('web UI (no model needed)', () => {
     await page.close();
   });
 
-  it('records from a (fake) microphone and sends the recording to /identify', async () => {
+  it('records from a (fake) microphone, follows it live, and sends the recording to /identify', async () => {
     const withMic = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
     try {
       const context = await withMic.newContext();
@@ -123,10 +123,16 @@ describe('web UI (no model needed)', () => {
       assert.equal(await page.isVisible('#record'), true);
       await page.click('#record');
       await page.waitForFunction(() => document.querySelector('#record')?.getAttribute('aria-pressed') === 'true');
-      await page.waitForTimeout(1500);
+      // While recording, the latest seconds go to /identify as WAV every 2 s, and a live panel shows.
+      const live = await page.waitForResponse((r) => r.url().includes('/identify') && r.request().method() === 'POST', { timeout: 20_000 });
+      assert.equal(live.status(), 200, await live.text());
+      assert.equal(((await live.json()) as { file: string }).file, 'live.wav');
+      assert.equal(await page.isVisible('#live'), true);
+      assert.match((await page.textContent('#live h2')) ?? '', /Following along/);
       const upload = page.waitForRequest((r) => r.url().endsWith('/identify') && r.method() === 'POST');
       await page.click('#record');
       const request = await upload;
+      assert.equal(await page.isHidden('#live'), true);
       assert.match(request.headers()['content-type'] ?? '', /multipart\/form-data/);
       await page.waitForFunction(() => document.querySelector('#identify-status')?.getAttribute('data-kind') !== 'busy', undefined, { timeout: 60_000 });
       // Answered (a verse, no match, or no model installed), and about the recording.

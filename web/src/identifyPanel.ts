@@ -1,6 +1,8 @@
 import { ApiError, getModes, identify, type HeardWord, type IdentifyResponse, type VerseRef } from './api';
 import { byId, el, setStatus } from './dom';
 import { formatRange, formatVerses, percent } from './format';
+import { LiveFollower, type LiveUpdate } from './liveFollow';
+import { PcmTap } from './pcmTap';
 import { MicRecorder } from './recorder';
 import { playRange } from './segmentPlayer';
 import { surahLine, verseBlock } from './verseView';
@@ -15,6 +17,7 @@ const recordButton = byId<HTMLButtonElement>('record');
 const modeSelect = byId<HTMLSelectElement>('mode');
 const status = byId<HTMLParagraphElement>('identify-status');
 const resultBox = byId<HTMLDivElement>('identify-result');
+const liveBox = byId<HTMLElement>('live');
 
 let currentUrl: string | undefined;
 let busy = false;
@@ -135,22 +138,59 @@ function wireDropzone(): void {
   });
 }
 
+/** While recording: the verse heard in the latest seconds (flagged words marked) and the verses so far. */
+function renderLive({ answer, trail }: LiveUpdate): void {
+  const current = answer.status === 'ok' ? answer.verse_details[answer.verse_details.length - 1] : undefined;
+  const parts: HTMLElement[] = [el('h2', {}, 'Following along')];
+  if (current) {
+    parts.push(el('p', { class: 'ref live-ref' }, `${current.surah}:${current.ayah} · ${current.surah_transliteration}`));
+    parts.push(verseBlock(current, flaggedIn(answer.words, current)));
+  } else {
+    parts.push(el('p', { class: 'muted' }, 'Listening… no verse in the last seconds.'));
+  }
+  if (trail.length > 0) parts.push(el('p', { class: 'muted live-trail' }, `So far: ${formatVerses(trail)}`));
+  liveBox.replaceChildren(...parts);
+  liveBox.hidden = false;
+}
+
+/** Live following while the microphone records; nothing when the browser cannot give raw audio. */
+async function followLive(stream: MediaStream | undefined): Promise<{ stop(): void }> {
+  if (!stream || typeof AudioContext === 'undefined') return { stop() {} };
+  const tap = await PcmTap.open(stream, 10);
+  const follower = new LiveFollower(tap, () => modeSelect.value, renderLive);
+  follower.start();
+  liveBox.replaceChildren(el('h2', {}, 'Following along'), el('p', { class: 'muted' }, 'Listening…'));
+  liveBox.hidden = false;
+  return {
+    stop() {
+      follower.stop();
+      tap.close();
+      liveBox.hidden = true;
+      liveBox.replaceChildren();
+    },
+  };
+}
+
 function wireRecorder(): void {
   if (!MicRecorder.supported) {
     recordButton.hidden = true;
     return;
   }
   const mic = new MicRecorder();
+  let live: { stop(): void } = { stop() {} };
   recordButton.addEventListener('click', async () => {
     if (mic.recording) {
       recordButton.textContent = 'Record from microphone';
       recordButton.setAttribute('aria-pressed', 'false');
+      live.stop();
       const { blob, name } = await mic.stop();
       await submit(blob, name);
       return;
     }
     try {
       await mic.start();
+      resultBox.replaceChildren();
+      live = await followLive(mic.stream).catch(() => ({ stop() {} }));
       recordButton.textContent = 'Stop and identify';
       recordButton.setAttribute('aria-pressed', 'true');
       setStatus(status, 'Recording… press “Stop and identify” when the recitation ends.', 'busy');

@@ -11,6 +11,11 @@ export class MicRecorder {
     return this.recorder?.state === 'recording';
   }
 
+  /** The microphone's stream while recording. */
+  get stream(): MediaStream | undefined {
+    return this.recording ? this.recorder?.stream : undefined;
+  }
+
   async start(): Promise<void> {
     const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
     this.chunks = [];

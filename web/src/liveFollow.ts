@@ -1,0 +1,69 @@
+import { identify, type IdentifyResponse, type VerseRef } from './api';
+import { wavBlob, type PcmTap } from './pcmTap';
+
+/** Seconds of the latest audio sent each time: enough for a short ayah and the start of the next. */
+const WINDOW_S = 8;
+const EVERY_MS = 2000;
+/** Nothing is sent before this much has been heard. */
+const MIN_HEARD_S = 1.5;
+
+export interface LiveUpdate {
+  /** The answer about the latest seconds. */
+  readonly answer: IdentifyResponse;
+  /** Every verse recognised since recording began, in recited order. */
+  readonly trail: readonly VerseRef[];
+}
+
+const same = (a: VerseRef, b: VerseRef): boolean => a.surah === b.surah && a.ayah === b.ayah;
+
+/**
+ * `trail` followed by `next` without the verses they share: successive windows overlap, so an
+ * answer repeats the end of the trail (112:1-2, then 112:2-3 adds 112:3).
+ */
+export function extendTrail(trail: readonly VerseRef[], next: readonly VerseRef[]): VerseRef[] {
+  for (let k = Math.min(trail.length, next.length); k > 0; k--) {
+    if (next.slice(0, k).every((v, i) => same(v, trail[trail.length - k + i]!))) return [...trail, ...next.slice(k)];
+  }
+  return [...trail, ...next];
+}
+
+/**
+ * Follows a recitation while it is recorded: every 2 s the latest 8 s go to /identify (one
+ * request at a time), and each answer updates the trail of verses recited so far.
+ */
+export class LiveFollower {
+  private trail: VerseRef[] = [];
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private busy = false;
+  private stopped = false;
+
+  constructor(
+    private readonly tap: PcmTap,
+    private readonly mode: () => string,
+    private readonly onUpdate: (update: LiveUpdate) => void,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), EVERY_MS);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy || this.stopped || this.tap.heardS < MIN_HEARD_S) return;
+    this.busy = true;
+    try {
+      const answer = await identify(wavBlob(this.tap.latest(WINDOW_S), this.tap.sampleRate), 'live.wav', this.mode());
+      if (this.stopped) return;
+      if (answer.status === 'ok') this.trail = extendTrail(this.trail, answer.verses);
+      this.onUpdate({ answer, trail: this.trail });
+    } catch {
+      // A failed live request is dropped; the next tick asks again, and stopping identifies the whole recording.
+    } finally {
+      this.busy = false;
+    }
+  }
+}
