@@ -13,7 +13,7 @@ import { HYBRID_CALIBRATION } from '../engine/hybrid.js';
 import { DEFAULT_CALIBRATION, type Calibration } from '../match/confidence.js';
 import { defaultMode, loadModeModels, modeIdentifier, modelInfos, type Mode, type ModeModelOptions, type ModelInfo } from '../engine/modes.js';
 import type { CliIO } from './io.js';
-import { parseModes, parsePositiveInt } from './options.js';
+import { MODEL_ARGS, modelOptionsOf, parseModes, parsePositiveInt } from './options.js';
 import { BENCH_HELP, UsageError } from './usage.js';
 
 /** The modes whose verse matcher reads a confidence calibration: the one in use and where it lives. */
@@ -29,9 +29,7 @@ export const BENCH_CANDIDATES = 10;
 const OPTIONS = {
   manifest: { type: 'string' },
   mode: { type: 'string' },
-  model: { type: 'string' },
-  'clap-model': { type: 'string' },
-  'lightweight-model': { type: 'string' },
+  ...MODEL_ARGS,
   out: { type: 'string' },
   table: { type: 'string' },
   limit: { type: 'string' },
@@ -50,7 +48,7 @@ export async function benchCommand(argv: readonly string[], io: CliIO): Promise<
   }
   if (positionals.length > 0) throw new UsageError(`bench takes no file arguments (got "${positionals[0]}"); use --manifest`);
   if (values.manifest === undefined) throw new UsageError('bench needs --manifest <manifest.json>');
-  const modelOptions: ModeModelOptions = { model: values.model, clapModel: values['clap-model'], lightweightModel: values['lightweight-model'] };
+  const modelOptions: ModeModelOptions = modelOptionsOf(values);
   const modes = values.mode === undefined ? [defaultMode(modelOptions)] : parseModes(values.mode);
   const limit = values.limit === undefined ? null : parsePositiveInt(values.limit, '--limit', 0);
   let filters;

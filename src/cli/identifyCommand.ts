@@ -3,7 +3,7 @@ import type { Identifier } from '../engine/identify.js';
 import { defaultMode, lazyModeIdentifier, loadModeModels, modeIdentifier, type ModeModelOptions } from '../engine/modes.js';
 import { formatResult } from './formatResult.js';
 import type { CliIO } from './io.js';
-import { parseMode, parsePositiveInt } from './options.js';
+import { MODEL_ARGS, modelOptionsOf, parseMode, parsePositiveInt } from './options.js';
 import { IDENTIFY_HELP, UsageError } from './usage.js';
 
 export const DEFAULT_TOP = 5;
@@ -16,10 +16,8 @@ export async function identifyCommand(argv: readonly string[], io: CliIO): Promi
       top: { type: 'string' },
       json: { type: 'boolean', default: false },
       words: { type: 'boolean', default: false },
-      model: { type: 'string' },
+      ...MODEL_ARGS,
       mode: { type: 'string' },
-      'clap-model': { type: 'string' },
-      'lightweight-model': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
@@ -29,7 +27,7 @@ export async function identifyCommand(argv: readonly string[], io: CliIO): Promi
     io.out(IDENTIFY_HELP);
     return 0;
   }
-  const models: ModeModelOptions = { model: values.model, clapModel: values['clap-model'], lightweightModel: values['lightweight-model'] };
+  const models: ModeModelOptions = modelOptionsOf(values);
   const mode = values.mode === undefined ? defaultMode(models) : parseMode(values.mode);
   const top = parsePositiveInt(values.top, '--top', DEFAULT_TOP);
   if (values.words && (mode === 'clap' || mode === 'lightweight')) {

@@ -1,4 +1,4 @@
-import { MODES, type Mode } from '../engine/modes.js';
+import { MODES, type Mode, type ModeModelOptions } from '../engine/modes.js';
 import { UsageError } from './usage.js';
 
 export { MODES, type Mode };
@@ -21,4 +21,16 @@ export function parsePositiveInt(value: string | undefined, option: string, fall
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${option} needs a positive whole number, got "${value}"`);
   return Number(value);
+}
+
+/** The model-folder options of every command that loads models (parseArgs option specs). */
+export const MODEL_ARGS = {
+  model: { type: 'string' },
+  'clap-model': { type: 'string' },
+  'lightweight-model': { type: 'string' },
+} as const;
+
+/** Those options' values as the engine takes them. */
+export function modelOptionsOf(values: { model?: string | undefined; 'clap-model'?: string | undefined; 'lightweight-model'?: string | undefined }): ModeModelOptions {
+  return { model: values.model, clapModel: values['clap-model'], lightweightModel: values['lightweight-model'] };
 }

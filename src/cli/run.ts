@@ -2,6 +2,7 @@ import { packageVersion } from '../acoustic/packageRoot.js';
 import { ModeUnavailableError } from '../engine/modes.js';
 import { oneLineMessage } from '../engine/result.js';
 import { benchCommand } from './benchCommand.js';
+import { followCommand } from './followCommand.js';
 import { identifyCommand } from './identifyCommand.js';
 import { serveCommand } from './serveCommand.js';
 import type { CliIO } from './io.js';
@@ -11,6 +12,7 @@ type Command = (argv: readonly string[], io: CliIO) => Promise<number>;
 
 const COMMANDS = new Map<string, Command>([
   ['identify', identifyCommand],
+  ['follow', followCommand],
   ['bench', benchCommand],
   ['serve', serveCommand],
 ]);

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { oneLineMessage } from '../engine/result.js';
 import { DATA_ENV_VAR, DEFAULT_PORT, defaultDataDir, startServer } from '../server/start.js';
 import type { CliIO } from './io.js';
+import { MODEL_ARGS, modelOptionsOf } from './options.js';
 import { UsageError } from './usage.js';
 
 export const SERVE_HELP = `Usage: ayat serve [options]
@@ -58,9 +59,7 @@ export async function serveCommand(argv: readonly string[], io: CliIO): Promise<
       port: { type: 'string' },
       host: { type: 'string' },
       data: { type: 'string' },
-      model: { type: 'string' },
-      'clap-model': { type: 'string' },
-      'lightweight-model': { type: 'string' },
+      ...MODEL_ARGS,
       allow: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -79,9 +78,7 @@ export async function serveCommand(argv: readonly string[], io: CliIO): Promise<
     port,
     host: values.host,
     dataDir,
-    model: values.model,
-    clapModel: values['clap-model'],
-    lightweightModel: values['lightweight-model'],
+    ...modelOptionsOf(values),
     allowedFolders: values.allow,
     logError: (err) => io.err(`ayat serve: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`),
   });

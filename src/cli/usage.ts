@@ -48,6 +48,7 @@ export function mainHelp(preferred: Mode): string {
 
 Usage:
   ayat identify <files...> [--top N] [--json] [--words] [--mode ${modesInHelpOrder(preferred).join('|')}]
+  ayat follow <file | -> [--json] [--mode MODE]
   ayat bench --manifest <manifest.json> [options]
   ayat serve [--port N] [--data DIR] [--model DIR] [--clap-model DIR] [--lightweight-model DIR]
   ayat --help | ayat <command> --help
@@ -55,6 +56,7 @@ Usage:
 
 Commands:
   identify   name the verse or run of verses recited in each audio file
+  follow     follow a recitation as it is heard: each verse printed when reached
   bench      score the engine on a benchmark manifest (offline-tarteel format)
   serve      web app and HTTP API: identify uploads (every installed mode), index
              and search a library
@@ -131,6 +133,30 @@ a mode whose trained model is not installed.
 `;
 }
 
+export function followHelp(preferred: Mode): string {
+  return `Usage: ayat follow <file | -> [options]
+
+Follows a recitation as it is heard: every 2 s of audio, the latest 8 s are
+identified, and each verse is printed once, when the recitation reaches it
+(time heard, reference, surah, Arabic text).
+
+Input: an audio file (played through as if it were being recorded), or - for raw
+16-kHz 16-bit little-endian mono PCM on stdin, e.g. from a microphone:
+  arecord -q -f S16_LE -r 16000 -c 1 | ayat follow -
+  ffmpeg -loglevel error -f pulse -i default -ac 1 -ar 16000 -f s16le - | ayat follow -
+
+Options:
+  --json         one JSON object per verse per line: {"at_s","surah","ayah","confidence"}
+  --mode MODE    ${modesInHelpOrder(preferred).join(', ')} (default ${preferred}; see ayat identify --help)
+  --model DIR, --clap-model DIR, --lightweight-model DIR   as for ayat identify
+  -h, --help     show this help
+
+Exit codes: 0 the input was followed to its end, 1 it could not be read or a model
+failed, 2 bad usage.
+`;
+}
+
 export const MAIN_HELP = mainHelp(PREFERRED_MODE);
+export const FOLLOW_HELP = followHelp(PREFERRED_MODE);
 export const IDENTIFY_HELP = identifyHelp(PREFERRED_MODE);
 export const BENCH_HELP = benchHelp(PREFERRED_MODE);
