@@ -47,10 +47,27 @@ export async function followCommand(argv: readonly string[], io: CliIO, stdin: A
   return 0;
 }
 
-/** Raw little-endian 16-bit samples as floats, carrying an odd byte over to the next chunk. */
+/** Audio files people may pipe in by mistake, by their first bytes. */
+const CONTAINERS: readonly [string, string][] = [
+  ['RIFF', 'a WAV file'],
+  ['OggS', 'an Ogg file'],
+  ['ID3', 'an MP3 file'],
+  ['fLaC', 'a FLAC file'],
+];
+
+/**
+ * Raw little-endian 16-bit samples as floats, carrying an odd byte over to the next chunk.
+ * Throws when the stream starts like an audio file: its header would be heard as noise.
+ */
 export async function* pcmFrom(chunks: AsyncIterable<Buffer>): AsyncGenerator<Float32Array> {
   let carry: Buffer = Buffer.alloc(0);
+  let first = true;
   for await (const chunk of chunks) {
+    if (first) {
+      first = false;
+      const container = CONTAINERS.find(([magic]) => chunk.subarray(0, magic.length).toString('latin1') === magic);
+      if (container) throw new Error(`stdin holds ${container[1]}, not raw PCM: give its path instead (ayat follow <file>)`);
+    }
     const bytes = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
     const whole = bytes.length - (bytes.length % 2);
     carry = bytes.subarray(whole);

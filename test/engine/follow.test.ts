@@ -82,4 +82,13 @@ describe('raw PCM from stdin', () => {
     for await (const samples of pcmFrom(chunks())) out.push(...samples);
     assert.deepEqual(out, [0, 0.5, -1]);
   });
+
+  it('refuses an audio file piped in instead of raw samples', async () => {
+    async function* wav() {
+      yield Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt ', 'latin1');
+    }
+    await assert.rejects(async () => {
+      for await (const _ of pcmFrom(wav())) void _;
+    }, /stdin holds a WAV file, not raw PCM: give its path instead/);
+  });
 });
