@@ -20,7 +20,7 @@ import { decodeAudioFile, SAMPLE_RATE } from '../src/audio/index.js';
 import type { Identifier } from '../src/engine/identify.js';
 import { lazyModeIdentifier, type Mode } from '../src/engine/modes.js';
 import type { IdentifyResult, WordJson } from '../src/engine/result.js';
-import { DEFAULT_FLAG_BELOW } from '../src/match/words.js';
+import { DEFAULT_FLAG_BELOW, verseWords } from '../src/match/words.js';
 import { loadQuran } from '../src/quran/corpus.js';
 import { applyFilters, loadManifest, parseFilter, type BenchSample } from './manifest.js';
 import { seededRandom } from './random.js';
@@ -66,7 +66,7 @@ const isVerse = (r: IdentifyResult, s: BenchSample): boolean =>
   r.status === 'ok' && r.verses.length === 1 && r.verses[0]!.surah === s.surah && r.verses[0]!.ayah === s.ayah;
 
 function wordCount(s: BenchSample): number {
-  return loadQuran().get({ surah: s.surah, ayah: s.ayah }).text.split(/[\s\u2009]+/).filter((w) => w.length > 0).length;
+  return verseWords(loadQuran().get({ surah: s.surah, ayah: s.ayah })).length;
 }
 
 /** The clip's words, when it is a correct, whole recitation of its verse as ayat hears it. */

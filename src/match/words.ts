@@ -30,7 +30,7 @@ export const DEFAULT_FLAG_BELOW = -3;
 const sameRef = (a: VerseRef, b: VerseRef): boolean => a.surah === b.surah && a.ayah === b.ayah;
 
 /** The words of a verse, split as the unit rules split them (src/quran/units.ts). */
-function verseWords(verse: Verse): string[] {
+export function verseWords(verse: Verse): string[] {
   return verse.text.split(/[\s\u2009]+/).filter((w) => w.length > 0);
 }
 
