@@ -23,6 +23,7 @@ import type { IdentifyResult, WordJson } from '../src/engine/result.js';
 import { DEFAULT_FLAG_BELOW, verseWords } from '../src/match/words.js';
 import { loadQuran } from '../src/quran/corpus.js';
 import { applyFilters, loadManifest, parseFilter, type BenchSample } from './manifest.js';
+import { sampleAt, splice } from './audioEdit.js';
 import { seededRandom } from './random.js';
 
 const THRESHOLDS = [-2, -3, -4, -5, -6, -8];
@@ -47,19 +48,6 @@ interface EditOutcome {
   readonly editedScore?: number;
   /** Scores of the verse's other words. */
   readonly otherScores: readonly number[];
-}
-
-const sampleAt = (s: number): number => Math.max(0, Math.round(s * SAMPLE_RATE));
-
-/** The clip with [from, to) seconds replaced by `insert`. */
-function splice(samples: Float32Array, fromS: number, toS: number, insert: Float32Array): Float32Array {
-  const a = Math.min(samples.length, sampleAt(fromS));
-  const b = Math.min(samples.length, sampleAt(toS));
-  const out = new Float32Array(a + insert.length + samples.length - b);
-  out.set(samples.subarray(0, a), 0);
-  out.set(insert, a);
-  out.set(samples.subarray(b), a + insert.length);
-  return out;
 }
 
 const isVerse = (r: IdentifyResult, s: BenchSample): boolean =>
@@ -193,7 +181,7 @@ async function main(): Promise<number> {
     const w = 1 + Math.floor(random() * (clip.words.length - 2));
     const from = clip.words[w]!.start_s;
     const to = clip.words[w + 1]!.start_s;
-    edits.push(await edit(identifier, clip, 'skipped', w, splice(clip.samples, from, to, new Float32Array(0))));
+    edits.push(await edit(identifier, clip, 'skipped', w, splice(clip.samples, from, to)));
     const donor = donorWord(clean, clip, clip.words[w]!.text, to - from, random);
     if (donor) edits.push(await edit(identifier, clip, 'swapped', w, splice(clip.samples, from, to, donor)));
   }

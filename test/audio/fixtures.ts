@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom } from '../../bench/random.js';
 import { decodeAudioFile } from '../../src/audio/decode.js';
 
 export function makeTempDir(): { dir: string; remove: () => void } {
@@ -38,26 +39,15 @@ export function sine(frequency: number, sampleRate: number, durationS: number, a
   return out;
 }
 
-/** A repeatable stream of uniform numbers in [0, 1) (mulberry32). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Uniform white noise in [-amplitude, amplitude], the same for the same seed. */
 export function noise(length: number, amplitude: number, seed = 1): Float32Array {
-  const next = prng(seed);
+  const next = seededRandom(seed);
   return Float32Array.from({ length }, () => amplitude * (next() * 2 - 1));
 }
 
 export function randomBytes(length: number, seed = 1): Uint8Array {
-  const next = prng(seed);
+  const next = seededRandom(seed);
   return Uint8Array.from({ length }, () => Math.floor(next() * 256));
 }
 

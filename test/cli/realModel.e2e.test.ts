@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { splice } from '../../bench/audioEdit.js';
 import type { BenchReport } from '../../bench/report.js';
 import { decodeAudioFile } from '../../src/audio/decode.js';
 import type { IdentifyResult } from '../../src/engine/result.js';
@@ -50,12 +51,7 @@ describe('ayat CLI with the trained model (models/ayat-ctc)', () => {
 
     // Word 6 (شَيۡـٔٗاۖ) cut out: from its start to the next word's start.
     const audio = await decodeAudioFile(clip);
-    const cut = (s: number): number => Math.round(s * audio.sampleRate);
-    const from = cut(words[5]!.start_s);
-    const to = cut(words[6]!.start_s);
-    const edited = new Float32Array(audio.samples.length - (to - from));
-    edited.set(audio.samples.subarray(0, from));
-    edited.set(audio.samples.subarray(to), from);
+    const edited = splice(audio.samples, words[5]!.start_s, words[6]!.start_s);
     const dir = mkdtempSync(join(tmpdir(), 'ayat-words-e2e-'));
     try {
       const wav = join(dir, 'skipped-word.wav');

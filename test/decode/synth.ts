@@ -1,16 +1,7 @@
 import type { Posteriors } from '../../src/match/types.js';
 
 /** Small seeded PRNG (mulberry32) so every test run sees the same clips. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as rng } from '../../bench/random.js';
 
 export function gaussian(r: () => number): number {
   const u = Math.max(r(), 1e-12);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { splice } from '../../bench/audioEdit.js';
 import { decodeAudioFile } from '../../src/audio/decode.js';
 import { writeWav } from '../cli/wav.js';
 import { devClip, realModelDir } from '../engine/realModel.js';
@@ -74,11 +75,7 @@ describe('web UI with the trained model', () => {
     assert.equal(body.words.length, 9);
     assert.equal(body.words.filter((w: { flagged: boolean }) => w.flagged).length, 0, JSON.stringify(body.words));
     const audio = await decodeAudioFile(original);
-    const at = (s: number): number => Math.round(s * audio.sampleRate);
-    const [from, to] = [at(body.words[5].start_s), at(body.words[6].start_s)];
-    const edited = new Float32Array(audio.samples.length - (to - from));
-    edited.set(audio.samples.subarray(0, from));
-    edited.set(audio.samples.subarray(to), from);
+    const edited = splice(audio.samples, body.words[5].start_s, body.words[6].start_s);
     const wav = join(work, 'word-left-out.wav');
     writeWav(wav, edited, audio.sampleRate);
 
