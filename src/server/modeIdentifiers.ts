@@ -3,7 +3,8 @@ import type { SampleIdentifier } from './context.js';
 
 /**
  * The identifier of each mode, created on the mode's first request and reused after. Full mode's
- * is the one given (the library indexes with it); the others load their models on first need.
+ * is the one given (it shares the server's one load of the acoustic model); the others load their
+ * models on first need.
  * Answers carry their words (only the modes with an acoustic model hear them).
  */
 export function modeIdentifiers(full: SampleIdentifier, models: ModeModelOptions, maxCandidates: number): (mode: Mode) => SampleIdentifier {

@@ -97,7 +97,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     // One load of the acoustic model, shared by the status, full mode (and the library) and hybrid mode.
     const acousticModel = loadModel(options.model);
     const model = watchModel(acousticModel);
+    // /identify answers carry their words; the library stores verses only, so its identifier skips them.
     const identifier: Identifier = createIdentifier({ acousticModel, maxCandidates: MAX_TOP, words: true });
+    const libraryIdentifier: Identifier = createIdentifier({ acousticModel, maxCandidates: MAX_TOP });
     const jobs = new JobRunner({
       maxConcurrentJobs: limits.maxConcurrentJobs,
       maxQueuedJobs: limits.maxQueuedJobs,
@@ -105,7 +107,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     });
     const library = new Library({
       store,
-      recogniser: identifier,
+      recogniser: libraryIdentifier,
       jobs,
       segmenting: { ...DEFAULT_SEGMENTING, maxDurationS: limits.maxRecordingDurationS },
       allowedFolders: options.allowedFolders?.map((f) => realpathSync(f)),
