@@ -7,6 +7,11 @@ import { isSha256Hex } from './hash.js';
 export const CARD_FILE = 'card.json';
 export const MODEL_FORMAT = 'ctc-onnx';
 export const MODEL_SAMPLE_RATE = 16000;
+export const LETTER_MAPPING = 'letters';
+const INPUT_NORMALISATIONS = ['none', 'zero_mean_unit_var'] as const;
+const OUTPUT_KINDS = ['log_probs', 'logits'] as const;
+export type InputNormalisation = (typeof INPUT_NORMALISATIONS)[number];
+export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
 /** card.json of an acoustic model folder; keys are spelled as in the file. */
 export interface ModelCard {
@@ -20,12 +25,22 @@ export interface ModelCard {
   readonly sample_rate: typeof MODEL_SAMPLE_RATE;
   /** Seconds per output frame. */
   readonly frame_shift_s: number;
-  /** CTC output columns; must equal VOCAB (blank first). */
+  /** CTC output columns: VOCAB (blank first), or with `unit_mapping` the model's own tokens. */
   readonly units: readonly string[];
+  /** "letters": `units` is the model's own vocabulary, each token read as letters (src/acoustic/unitMap.ts). */
+  readonly unit_mapping?: typeof LETTER_MAPPING;
+  /** Column of the CTC blank in `units` (default 0). */
+  readonly blank?: number;
   /** Name of the graph input: float32 [1, N] raw samples. */
   readonly input: string;
-  /** Name of the graph output: float32 [1, T, V] natural-log posteriors. */
+  /** Scaling of the input the model was trained on (default "none": raw samples in [-1, 1]). */
+  readonly input_normalisation?: InputNormalisation;
+  /** Name of the graph output: float32 [1, T, V] natural-log posteriors (or logits, see output_kind). */
   readonly output: string;
+  /** "log_probs" (default) or "logits" (log-softmax is applied). */
+  readonly output_kind?: OutputKind;
+  /** Frames pooled into one before matching (default 1): see poolFrames. */
+  readonly pool_frames?: number;
   /** Name of a second output, float32 [1, T, d]: the encoder's states after its first blocks (the trunk; QuranCLAP's head takes them). */
   readonly hidden_output?: string;
   /** SHA-256 over the weights behind `hidden_output` (train/ayat_train/model.py encoder_fingerprint): a QuranCLAP head with the same value was trained on these states. */
@@ -96,9 +111,39 @@ export function parseModelCard(json: unknown, where: string): ModelCard {
   if (card.encoder_sha256 !== undefined && !isSha256Hex(card.encoder_sha256)) {
     throw bad(`"encoder_sha256" must be 64 lower-case hex digits`);
   }
-  checkUnits(card.units, where);
+  checkEnum(card, 'input_normalisation', INPUT_NORMALISATIONS, bad);
+  checkEnum(card, 'output_kind', OUTPUT_KINDS, bad);
+  const pool = card.pool_frames;
+  if (pool !== undefined && (typeof pool !== 'number' || !Number.isInteger(pool) || pool < 1 || pool > 10)) {
+    throw bad(`"pool_frames" must be an integer from 1 to 10`);
+  }
+  if (card.unit_mapping === undefined) {
+    if (card.blank !== undefined && card.blank !== 0) throw bad(`"blank" other than 0 needs "unit_mapping": "${LETTER_MAPPING}"`);
+    checkUnits(card.units, where);
+  } else {
+    if (card.unit_mapping !== LETTER_MAPPING) throw bad(`"unit_mapping" is ${JSON.stringify(card.unit_mapping)}, expected "${LETTER_MAPPING}"`);
+    if (!Array.isArray(card.units) || card.units.length < 2 || !card.units.every((u) => typeof u === 'string')) {
+      throw bad(`"units" must be the model's tokens, an array of strings`);
+    }
+    const blank = card.blank ?? 0;
+    if (typeof blank !== 'number' || !Number.isInteger(blank) || blank < 0 || blank >= card.units.length) {
+      throw bad(`"blank" must be the index of the blank token in "units"`);
+    }
+  }
 
   return { ...(card as unknown as ModelCard), sha256: (card.sha256 as string).toLowerCase() };
+}
+
+function checkEnum(
+  card: Record<string, unknown>,
+  key: string,
+  allowed: readonly string[],
+  bad: (what: string) => ModelError,
+): void {
+  const v = card[key];
+  if (v !== undefined && !allowed.includes(v as string)) {
+    throw bad(`"${key}" is ${JSON.stringify(v)}, expected one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+  }
 }
 
 function checkUnits(units: unknown, where: string): void {
@@ -108,14 +153,14 @@ function checkUnits(units: unknown, where: string): void {
   if (units.length !== VOCAB.length) {
     throw new ModelError(
       'units_mismatch',
-      `${where}: model has ${units.length} units, this version of ayat expects ${VOCAB.length} (src/quran/units.json)`,
+      `${where}: model has ${units.length} units, this version of ayat expects ${VOCAB.length} (src/quran/units.json; a model with its own vocabulary needs "unit_mapping": "${LETTER_MAPPING}" in its card)`,
     );
   }
   const i = units.findIndex((u, k) => u !== VOCAB[k]);
   if (i >= 0) {
     throw new ModelError(
       'units_mismatch',
-      `${where}: unit ${i} is ${JSON.stringify(units[i])}, expected ${JSON.stringify(VOCAB[i])}; the model was trained on a different unit table`,
+      `${where}: unit ${i} is ${JSON.stringify(units[i])}, expected ${JSON.stringify(VOCAB[i])}; the model was trained on a different unit table (a model with its own vocabulary needs "unit_mapping": "${LETTER_MAPPING}" in its card)`,
     );
   }
 }

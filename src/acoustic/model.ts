@@ -1,13 +1,16 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Posteriors } from '../match/types.js';
 import { VOCAB } from '../quran/units.js';
-import { readModelCard, type ModelCard } from './card.js';
+import { CARD_FILE, readModelCard, type ModelCard } from './card.js';
 import { ModelError } from './errors.js';
 import { sha256File } from './hash.js';
+import { cardFromHuggingFace, isHuggingFaceFolder } from './huggingFace.js';
 import { OpenOncePerKey } from './openOnce.js';
 import { firstLine, openCpuSession, type Ort } from './session.js';
+import { mapVocabulary, poolFrames, toUnitLogProbs, VocabularyError, zeroMeanUnitVariance, type UnitMap } from './unitMap.js';
 
 export { INTRA_OP_THREADS } from './session.js';
 
@@ -32,7 +35,14 @@ export interface EncoderOutput {
   readonly hidden: HiddenStates;
 }
 
-/** A CTC acoustic model (card.json + ONNX graph) with its inference session. */
+/** Fed with ones where a graph takes it (wav2vec2 exports of models trained with padding masks). */
+const ATTENTION_MASK = 'attention_mask';
+
+/**
+ * A CTC acoustic model with its inference session: an ayat model folder (card.json + ONNX
+ * graph), or a transformers CTC export read through huggingFace.ts, whose own vocabulary is
+ * mapped onto ayat's units (unitMap.ts).
+ */
 export class AcousticModel {
   private static readonly loaded = new OpenOncePerKey<AcousticModel>((dir) => AcousticModel.open(dir));
 
@@ -43,6 +53,8 @@ export class AcousticModel {
     readonly sizeBytes: number,
     private readonly session: InferenceSession,
     private readonly ort: Ort,
+    /** Present when the model emits its own vocabulary rather than ayat's units. */
+    private readonly unitMap: UnitMap | undefined,
   ) {}
 
   /**
@@ -54,7 +66,9 @@ export class AcousticModel {
   }
 
   private static async open(dir: string): Promise<AcousticModel> {
-    const card = await readModelCard(dir);
+    const exported = !existsSync(join(dir, CARD_FILE)) && isHuggingFaceFolder(dir);
+    const card = exported ? await cardFromHuggingFace(dir) : await readModelCard(dir);
+    const unitMap = unitMapOf(card, dir);
     const modelPath = join(dir, card.file);
     let sizeBytes: number;
     try {
@@ -62,7 +76,7 @@ export class AcousticModel {
     } catch {
       throw new ModelError('not_found', `model file ${modelPath} (named in card.json) is missing`);
     }
-    const actual = await sha256File(modelPath);
+    const actual = exported ? card.sha256 : await sha256File(modelPath);
     if (actual !== card.sha256) {
       throw new ModelError(
         'hash_mismatch',
@@ -75,7 +89,7 @@ export class AcousticModel {
       await session.release();
       throw new ModelError('load_failed', `${modelPath} has no output "${card.hidden_output}" (card.json's hidden_output; it has: ${session.outputNames.join(', ')})`);
     }
-    return new AcousticModel(dir, card, sizeBytes, session, ort);
+    return new AcousticModel(dir, card, sizeBytes, session, ort, unitMap);
   }
 
   get name(): string {
@@ -86,8 +100,9 @@ export class AcousticModel {
     return this.card.sample_rate;
   }
 
+  /** Seconds per frame of the posteriors the matcher sees (after pooling). */
   get frameShiftS(): number {
-    return this.card.frame_shift_s;
+    return this.card.frame_shift_s * (this.card.pool_frames ?? 1);
   }
 
   /**
@@ -113,10 +128,14 @@ export class AcousticModel {
   }
 
   private async run(samples: Float32Array, fetches: string[]): Promise<Record<string, Tensor | undefined>> {
-    const input = asModelInput(samples, Math.ceil(MIN_INPUT_S * this.sampleRate));
+    const padded = asModelInput(samples, Math.ceil(MIN_INPUT_S * this.sampleRate));
+    const input = this.card.input_normalisation === 'zero_mean_unit_var' ? zeroMeanUnitVariance(padded) : padded;
     try {
-      const tensor = new this.ort.Tensor('float32', input, [1, input.length]);
-      return await this.session.run({ [this.card.input]: tensor }, fetches);
+      const feeds: Record<string, Tensor> = { [this.card.input]: new this.ort.Tensor('float32', input, [1, input.length]) };
+      if (this.session.inputNames.includes(ATTENTION_MASK)) {
+        feeds[ATTENTION_MASK] = new this.ort.Tensor('int64', new BigInt64Array(input.length).fill(1n), [1, input.length]);
+      }
+      return await this.session.run(feeds, fetches);
     } catch (err) {
       throw new ModelError('inference_failed', `acoustic model failed: ${firstLine(err)}`);
     }
@@ -127,17 +146,32 @@ export class AcousticModel {
       throw new ModelError('inference_failed', `model output "${this.card.output}" is not float32 [1, T, V]`);
     }
     const frames = Number(out.dims[1]);
-    const vocabSize = Number(out.dims[2]);
-    if (vocabSize !== VOCAB.length) {
-      throw new ModelError('inference_failed', `model emits ${vocabSize} units per frame, expected ${VOCAB.length}`);
+    const columns = Number(out.dims[2]);
+    const expected = this.unitMap?.unitOf.length ?? VOCAB.length;
+    if (columns !== expected) {
+      throw new ModelError('inference_failed', `model emits ${columns} units per frame, expected ${expected}`);
     }
-    return { logProbs: out.data as Float32Array, frames, vocabSize, frameShiftS: this.frameShiftS, offsetS };
+    const data = out.data as Float32Array;
+    const unitLogProbs = this.unitMap ? toUnitLogProbs(data, frames, columns, this.unitMap, this.card.output_kind ?? 'log_probs') : data;
+    const pooled = poolFrames(unitLogProbs, frames, this.card.pool_frames ?? 1);
+    return { logProbs: pooled.logProbs, frames: pooled.frames, vocabSize: VOCAB.length, frameShiftS: this.frameShiftS, offsetS };
   }
 
   /** Releases the native session (tests; the CLI lets process exit do it). */
   async dispose(): Promise<void> {
     AcousticModel.loaded.delete(this.dir);
     await this.session.release();
+  }
+}
+
+/** The card's vocabulary mapped onto ayat's units, or undefined when it emits them already. */
+function unitMapOf(card: ModelCard, dir: string): UnitMap | undefined {
+  if (card.unit_mapping === undefined) return undefined;
+  try {
+    return mapVocabulary(card.units, card.blank ?? 0);
+  } catch (err) {
+    if (err instanceof VocabularyError) throw new ModelError('units_mismatch', `${dir}: ${err.message}`);
+    throw err;
   }
 }
 

@@ -59,11 +59,28 @@ describe('model card validation', () => {
     await rejectsWith(AcousticModel.load(writeTinyModel(freshDir(), { card: { sample_rate: 8000 } })), 'bad_card', /sample_rate/);
   });
 
-  it('rejects units that differ from VOCAB', async () => {
+  it('rejects units that differ from VOCAB, pointing at unit_mapping', async () => {
     const swapped = [...VOCAB];
     [swapped[1], swapped[2]] = [swapped[2]!, swapped[1]!];
-    await rejectsWith(AcousticModel.load(writeTinyModel(freshDir(), { card: { units: swapped } })), 'units_mismatch', /unit 1 is .*expected/);
+    await rejectsWith(AcousticModel.load(writeTinyModel(freshDir(), { card: { units: swapped } })), 'units_mismatch', /unit 1 is .*expected.*"unit_mapping": "letters"/);
     await rejectsWith(AcousticModel.load(writeTinyModel(freshDir(), { card: { units: VOCAB.slice(1) } })), 'units_mismatch', /has 31 units.*expects 32/);
+  });
+
+  it('checks the fields of a model with its own vocabulary', () => {
+    const base = { name: 'x', version: '1', format: 'ctc-onnx', file: 'model.onnx', sha256: 'ab'.repeat(32), sample_rate: 16000, frame_shift_s: 0.02, input: 'input_values', output: 'logits' };
+    const tokens = ['<pad>', '|', ...VOCAB.slice(1)];
+    const card = parseModelCard({ ...base, units: tokens, unit_mapping: 'letters', blank: 0, output_kind: 'logits', input_normalisation: 'zero_mean_unit_var', pool_frames: 3 }, 'card.json');
+    assert.equal(card.pool_frames, 3);
+    assert.deepEqual(card.units, tokens);
+    const bad = (extra: Record<string, unknown>, pattern: RegExp): void =>
+      assert.throws(() => parseModelCard({ ...base, units: tokens, unit_mapping: 'letters', ...extra }, 'card.json'), pattern);
+    bad({ unit_mapping: 'phonemes' }, /"unit_mapping" is "phonemes", expected "letters"/);
+    bad({ blank: tokens.length }, /"blank" must be the index of the blank token/);
+    bad({ output_kind: 'probs' }, /"output_kind" is "probs", expected one of "log_probs", "logits"/);
+    bad({ input_normalisation: 'peak' }, /"input_normalisation" is "peak"/);
+    bad({ pool_frames: 0 }, /"pool_frames" must be an integer from 1 to 10/);
+    bad({ units: 'abc' }, /"units" must be the model's tokens/);
+    assert.throws(() => parseModelCard({ ...base, units: [...VOCAB], blank: 2 }, 'card.json'), /"blank" other than 0 needs "unit_mapping"/);
   });
 
   it('rejects a model file whose SHA-256 differs from the card', async () => {
@@ -130,6 +147,44 @@ describe('AcousticModel', () => {
     const copy = await model.posteriors(big.slice(16000, 32000), 1);
     assert.deepEqual(view.logProbs, copy.logProbs);
     await model.dispose();
+  });
+
+  it('maps a model with its own vocabulary onto the units: columns in another order come back in VOCAB order', async () => {
+    const plain = await AcousticModel.load(writeTinyModel(freshDir()));
+    const swapped = [...VOCAB];
+    [swapped[1], swapped[2]] = [swapped[2]!, swapped[1]!];
+    const mapped = await AcousticModel.load(writeTinyModel(freshDir(), { card: { units: swapped, unit_mapping: 'letters' } }));
+    const samples = new Float32Array(16000).map((_, i) => Math.sin(i / 3) * 0.3);
+    const a = await plain.posteriors(samples, 0);
+    const b = await mapped.posteriors(samples, 0);
+    assert.equal(b.frames, a.frames);
+    const V = VOCAB.length;
+    for (let t = 0; t < a.frames; t++) {
+      const close = (x: number, y: number): boolean => Math.abs(x - y) < 1e-5;
+      assert.ok(close(b.logProbs[t * V + 2]!, a.logProbs[t * V + 1]!), `frame ${t}: the model's column 1 (${swapped[1]}) is unit 2`);
+      assert.ok(close(b.logProbs[t * V + 1]!, a.logProbs[t * V + 2]!));
+      assert.ok(close(b.logProbs[t * V]!, a.logProbs[t * V]!));
+    }
+    await plain.dispose();
+    await mapped.dispose();
+  });
+
+  it('pools frames as the card says and reports the pooled frame length', async () => {
+    const model = await AcousticModel.load(writeTinyModel(freshDir(), { card: { pool_frames: 2 } }));
+    const post = await model.posteriors(new Float32Array(16000).map((_, i) => Math.sin(i / 3) * 0.3), 0);
+    assert.equal(post.frames, 13);
+    assert.equal(post.frameShiftS, 0.08);
+    assert.equal(model.frameShiftS, 0.08);
+    await model.dispose();
+  });
+
+  it('refuses a model vocabulary that is not Arabic letters', async () => {
+    const latin = ['<pad>', ...'abcdefghijklmnopqrstuvwxyz', '|', "'", '-', '.'];
+    await rejectsWith(
+      AcousticModel.load(writeTinyModel(freshDir(), { card: { units: latin, unit_mapping: 'letters' } })),
+      'units_mismatch',
+      /spell only 0 of ayat's 31 letter units/,
+    );
   });
 
   it('rejects a model whose output width is not the unit count', async () => {

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { AcousticModel } from '../../src/acoustic/model.js';
+import { ModelError, type ModelErrorCode } from '../../src/acoustic/errors.js';
+import { cardFromHuggingFace } from '../../src/acoustic/huggingFace.js';
+import { decodeAudioFile } from '../../src/audio/decode.js';
+import type { IdentifyResult } from '../../src/engine/result.js';
+import { VOCAB } from '../../src/quran/units.js';
+import { runCli } from '../cli/cliRunner.js';
+import { devClip, realModelDir } from '../engine/realModel.js';
+import { mustRunPython } from '../helpers/python.js';
+
+/**
+ * A transformers CTC export, stood in for by ayat's own model in that layout
+ * (hf_export_fixture.py): 20-ms frames of logits over a wav2vec2-style vocabulary.
+ */
+const root = mkdtempSync(join(tmpdir(), 'ayat-hf-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+function exportFixture(name: string, repeat: number, normalise: boolean): string {
+  const dir = join(root, name);
+  mustRunPython(['test/acoustic/hf_export_fixture.py', realModelDir(), dir, String(repeat), String(normalise)]);
+  return dir;
+}
+
+async function rejectsWith(promise: Promise<unknown>, code: ModelErrorCode, pattern: RegExp): Promise<void> {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(err instanceof ModelError, `expected a ModelError, got ${String(err)}`);
+    assert.equal(err.code, code);
+    assert.match(err.message, pattern);
+    return true;
+  });
+}
+
+describe('a transformers CTC export as the acoustic model', () => {
+  let raw20ms: string;
+  let normalised20ms: string;
+  before(() => {
+    raw20ms = exportFixture('raw-20ms', 3, false);
+    normalised20ms = exportFixture('normalised-20ms', 3, true);
+  });
+
+  it('reads the folder as a card: its tokens, blank, frame rate, input scaling, pooling to the matcher frame', async () => {
+    const card = await cardFromHuggingFace(normalised20ms);
+    assert.equal(card.name, 'normalised-20ms');
+    assert.equal(card.unit_mapping, 'letters');
+    assert.equal(card.units[0], '<pad>');
+    assert.equal(card.blank, 0);
+    assert.equal(card.frame_shift_s, 0.02);
+    assert.equal(card.pool_frames, 3);
+    assert.equal(card.input, 'input_values');
+    assert.equal(card.output_kind, 'logits');
+    assert.equal(card.input_normalisation, 'zero_mean_unit_var');
+    assert.equal((await cardFromHuggingFace(raw20ms)).input_normalisation, 'none');
+  });
+
+  it("gives the wrapped model's own posteriors back on a real recording", async () => {
+    const audio = await decodeAudioFile(devClip('reciters/husary/082019.opus'));
+    const own = await AcousticModel.load(realModelDir());
+    const exported = await AcousticModel.load(raw20ms);
+    const a = await own.posteriors(audio.samples, 1);
+    const b = await exported.posteriors(audio.samples, 1);
+    assert.equal(b.frames, a.frames);
+    assert.equal(b.frameShiftS, a.frameShiftS);
+    assert.equal(b.vocabSize, VOCAB.length);
+    let worst = 0;
+    for (let i = 0; i < a.logProbs.length; i++) {
+      if (a.logProbs[i]! > -40) worst = Math.max(worst, Math.abs(a.logProbs[i]! - b.logProbs[i]!));
+    }
+    assert.ok(worst < 1e-3, `largest difference ${worst}`);
+    await exported.dispose();
+  });
+
+  it('ayat identify --model <export folder> names the verses the shipped model names', () => {
+    const clips = ['reciters/husary/082019.opus', 'reciters/minshawi/112002.opus', 'crowd/multi_114_001_006.opus'].map(devClip);
+    const run = (extra: string[]): IdentifyResult[] => {
+      const r = runCli(['identify', '--mode', 'full', '--json', ...extra, ...clips]);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as IdentifyResult);
+    };
+    const shipped = run([]);
+    const exported = run(['--model', normalised20ms]);
+    assert.deepEqual(
+      exported.map((x) => x.verses),
+      shipped.map((x) => x.verses),
+    );
+    assert.deepEqual(exported[0]!.verses, [{ surah: 82, ayah: 19 }]);
+  });
+
+  it('says in one line what is wrong with a folder it cannot run', async () => {
+    const folder = (name: string, files: Record<string, unknown>): string => {
+      const dir = join(root, name);
+      mkdirSync(dir, { recursive: true });
+      for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), typeof content === 'string' ? content : JSON.stringify(content));
+      return dir;
+    };
+    const vocab = Object.fromEntries(['<pad>', '|', ...VOCAB.slice(1)].map((t, i) => [t, i]));
+    const ctc = { architectures: ['Wav2Vec2ForCTC'], conv_stride: [5, 2, 2, 2, 2, 2, 2], pad_token_id: 0 };
+    await rejectsWith(
+      AcousticModel.load(folder('whisper', { 'config.json': { architectures: ['WhisperForConditionalGeneration'] }, 'vocab.json': vocab })),
+      'bad_card',
+      /holds a WhisperForConditionalGeneration model; ayat runs CTC models/,
+    );
+    await rejectsWith(AcousticModel.load(folder('no-stride', { 'config.json': { architectures: ['Wav2Vec2ForCTC'] }, 'vocab.json': vocab })), 'bad_card', /no "conv_stride"/);
+    await rejectsWith(AcousticModel.load(folder('mms', { 'config.json': ctc, 'vocab.json': { ara: vocab, eng: vocab } })), 'bad_card', /one vocabulary per language/);
+    await rejectsWith(AcousticModel.load(folder('no-graph', { 'config.json': ctc, 'vocab.json': vocab })), 'not_found', /no ONNX graph in .*optimum-cli export onnx/);
+    await rejectsWith(
+      AcousticModel.load(folder('8k', { 'config.json': ctc, 'vocab.json': vocab, 'preprocessor_config.json': { sampling_rate: 8000 }, 'model.onnx': 'x' })),
+      'bad_card',
+      /takes 8000 Hz audio/,
+    );
+    const latin = Object.fromEntries(['<pad>', '|', ...'abcdefghijklmnopqrstuvwxyz'].map((t, i) => [t, i]));
+    await rejectsWith(AcousticModel.load(folder('english', { 'config.json': ctc, 'vocab.json': latin, 'model.onnx': 'x' })), 'units_mismatch', /spell only 0 of ayat's 31/);
+    const r = runCli(['identify', '--model', join(root, 'whisper'), devClip('reciters/husary/082019.opus')]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /ayat runs CTC models/);
+    assert.doesNotMatch(r.stderr, /^\s+at /m);
+  });
+});
