@@ -6,6 +6,7 @@ export { packageRoot, packageVersion } from './packageRoot.js';
 export {
   DEFAULT_MODEL_NAME,
   MODEL_ENV_VAR,
+  holdsAcousticModel,
   listBundledModels,
   modelsDir,
   resolveModel,

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { CARD_FILE } from './card.js';
+import { isHuggingFaceFolder } from './huggingFace.js';
 import { packageRoot } from './packageRoot.js';
 
 export const DEFAULT_MODEL_NAME = 'ayat-ctc';
@@ -49,4 +50,9 @@ export function listBundledModels(): string[] {
     .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, CARD_FILE)))
     .map((e) => e.name)
     .sort();
+}
+
+/** Whether `dir` holds an acoustic model, judged cheaply: an ayat card, or a transformers CTC export. */
+export function holdsAcousticModel(dir: string): boolean {
+  return existsSync(join(dir, CARD_FILE)) || isHuggingFaceFolder(dir);
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,6 +10,8 @@ import type { BenchReport } from '../../bench/report.js';
 import { runBench, type BenchModel } from '../../bench/runBench.js';
 import { fitCalibrationOnRecords, writeCalibration } from '../../bench/fitCalibration.js';
 import { packageRoot } from '../acoustic/packageRoot.js';
+import { DEFAULT_MODEL_NAME, modelsDir } from '../acoustic/registry.js';
+import { MODEL_CALIBRATION_FILES, modelCalibration, type CalibratedMode } from '../engine/modelCalibration.js';
 import { HYBRID_CALIBRATION } from '../engine/hybrid.js';
 import { DEFAULT_CALIBRATION, type Calibration } from '../match/confidence.js';
 import { defaultMode, loadModeModels, modeIdentifier, modelInfos, type Mode, type ModeModelOptions, type ModelInfo } from '../engine/modes.js';
@@ -16,8 +19,8 @@ import type { CliIO } from './io.js';
 import { MODEL_ARGS, modelOptionsOf, parseModes, parsePositiveInt } from './options.js';
 import { BENCH_HELP, UsageError } from './usage.js';
 
-/** The modes whose verse matcher reads a confidence calibration: the one in use and where it lives. */
-const MATCHER_CALIBRATIONS: Partial<Record<Mode, { readonly current: Calibration; readonly file: string }>> = {
+/** The modes whose verse matcher reads a confidence calibration: the built-in one and where it lives. */
+const MATCHER_CALIBRATIONS: Partial<Record<CalibratedMode, { readonly current: Calibration; readonly file: string }>> = {
   full: { current: DEFAULT_CALIBRATION, file: 'src/match/calibration.json' },
   hybrid: { current: HYBRID_CALIBRATION, file: 'src/engine/hybrid-calibration.json' },
 };
@@ -63,7 +66,7 @@ export async function benchCommand(argv: readonly string[], io: CliIO): Promise<
   }
   if (values.table !== undefined) throw new UsageError('--table is for mode comparisons (--mode all, or a comma-separated list)');
   const mode = modes[0]!;
-  const calibrationTarget = MATCHER_CALIBRATIONS[mode];
+  const calibrationTarget = MATCHER_CALIBRATIONS[mode as CalibratedMode];
   if (values['fit-calibration'] !== undefined && !calibrationTarget) {
     throw new UsageError(`--fit-calibration fits the verse matcher's calibration, used by modes ${CALIBRATED_MODES}, not ${mode}`);
   }
@@ -104,12 +107,24 @@ export async function benchCommand(argv: readonly string[], io: CliIO): Promise<
 
   const calibrationOut = values['fit-calibration'];
   if (calibrationOut !== undefined && calibrationTarget) {
-    const fit = fitCalibrationOnRecords(records, calibrationTarget.current);
+    // A model other than the bundled default gets its calibration in its own folder (src/engine/modelCalibration.ts).
+    const calibratedMode = mode as CalibratedMode;
+    const acousticDir = resolve(models.acoustic!.dir);
+    const ownFile = join(acousticDir, MODEL_CALIBRATION_FILES[calibratedMode]);
+    const isDefaultModel = acousticDir === join(modelsDir(), DEFAULT_MODEL_NAME) && !existsSync(ownFile);
+    const fit = fitCalibrationOnRecords(records, modelCalibration(acousticDir, calibratedMode) ?? calibrationTarget.current);
     await writeCalibration(fit, calibrationOut);
+    const use =
+      resolve(calibrationOut) === join(packageRoot(), calibrationTarget.file)
+        ? 'rebuild (npm run build) to use it'
+        : isDefaultModel
+          ? `copy it to ${calibrationTarget.file} to use it`
+          : resolve(calibrationOut) === ownFile
+            ? `${mode} mode uses it with this model from now on`
+            : `copy it to ${ownFile} to use it with this model`;
     io.err(
       `ayat bench: ${mode} mode's calibration fitted on ${fit.clips} clips (${fit.correct} right, log loss ${fit.loss.toFixed(3)}), ` +
-        `written to ${calibrationOut}; ` +
-        (resolve(calibrationOut) === join(packageRoot(), calibrationTarget.file) ? 'rebuild (npm run build) to use it\n' : `copy it to ${calibrationTarget.file} to use it\n`),
+        `written to ${calibrationOut}; ${use}\n`,
     );
   }
   return report.summary.error_count > 0 ? 1 : 0;

@@ -125,7 +125,9 @@ ${benchModeOption(preferred)}
   --filter KEY=VALUE[,…]   keep clips whose KEY (id, category, source, reciter, surah)
                            is one of the values; repeatable, filters are ANDed
   --fit-calibration FILE   refit the verse matcher's confidence calibration (modes
-                           full and hybrid) on these clips and write it to FILE
+                           full and hybrid) on these clips and write it to FILE; a
+                           model folder's own calibration.json (full) or
+                           hybrid-calibration.json (hybrid) replaces the built-in one
   --json                   print the report JSON instead of the table
   -h, --help               show this help
 

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CARD_FILE } from '../acoustic/card.js';
 import type { AcousticModel } from '../acoustic/model.js';
 import { ModelError } from '../acoustic/errors.js';
 import { OpenOnce } from '../acoustic/openOnce.js';
-import { resolveModel, type ModelLocation } from '../acoustic/registry.js';
+import { holdsAcousticModel, resolveModel, type ModelLocation } from '../acoustic/registry.js';
 import { EMBED_CARD_FILE } from '../embed/card.js';
 import { EmbedModelError } from '../embed/errors.js';
 import { BridgeModel, ClapModel } from '../embed/models.js';
@@ -16,6 +15,7 @@ import { defaultAudioStage } from './createIdentifier.js';
 import { HybridRecogniser, rememberLastClip, type HybridOptions } from './hybrid.js';
 import { Identifier, posteriorRecogniser, type IdentifyOptions } from './identify.js';
 import { loadModel } from './loadModel.js';
+import { modelCalibration } from './modelCalibration.js';
 import type { ChunkRecogniser } from './ports.js';
 import { sharedEncoderStages, sharesEncoder } from './sharedEncoder.js';
 import { withTempoRetry, type TempoRetryOptions } from './tempoRetry.js';
@@ -98,8 +98,8 @@ export function modelLocation(role: ModelRole, options: ModeModelOptions = {}, e
 export function modeInstalled(mode: Mode, options: ModeModelOptions = {}, env: NodeJS.ProcessEnv = process.env): boolean {
   return MODE_MODELS[mode].every((role) => {
     if (role === 'acoustic' && options.acousticModel) return true;
-    const card = role === 'acoustic' ? CARD_FILE : EMBED_CARD_FILE;
-    return existsSync(join(modelLocation(role, options, env).dir, card));
+    const dir = modelLocation(role, options, env).dir;
+    return role === 'acoustic' ? holdsAcousticModel(dir) : existsSync(join(dir, EMBED_CARD_FILE));
   });
 }
 
@@ -177,9 +177,13 @@ export function modeRecogniser(mode: Mode, models: ModeModels, options: Recognis
   };
   switch (mode) {
     case 'full': {
+      const acoustic = need(models.acoustic, 'acoustic model');
       const matcher = defaultMatcher();
-      const stage = { matchPosteriors: (post: Posteriors, o: { maxCandidates: number }) => matcher.match(post, o) };
-      return withTempoRetry((acoustic) => posteriorRecogniser(acoustic, stage), need(models.acoustic, 'acoustic model'), options.tempoRetry);
+      const calibration = modelCalibration(acoustic.dir, 'full');
+      const stage = {
+        matchPosteriors: (post: Posteriors, o: { maxCandidates: number }) => matcher.match(post, calibration ? { ...o, calibration } : o),
+      };
+      return withTempoRetry((a) => posteriorRecogniser(a, stage), acoustic, options.tempoRetry);
     }
     case 'clap':
       return new EmbeddingRecogniser(need(models.clap, 'QuranCLAP model'));
@@ -192,7 +196,9 @@ export function modeRecogniser(mode: Mode, models: ModeModels, options: Recognis
       const stages = sharesEncoder(acoustic, clapModel) ? sharedEncoderStages(acoustic, clapModel) : { acoustic, embedder: clapModel };
       const clap = rememberLastClip(stages.embedder);
       const matcher = defaultMatcher();
-      return withTempoRetry((a) => new HybridRecogniser(a, clap, matcher, options.hybrid), stages.acoustic, options.tempoRetry);
+      const calibration = modelCalibration(acoustic.dir, 'hybrid');
+      const hybridOptions = { ...(calibration ? { calibration } : {}), ...options.hybrid };
+      return withTempoRetry((a) => new HybridRecogniser(a, clap, matcher, hybridOptions), stages.acoustic, options.tempoRetry);
     }
   }
 }

@@ -48,6 +48,13 @@ export function confidenceOf(f: ConfidenceFeatures, cal: Calibration): number {
 }
 
 export function validateCalibration(cal: Calibration): Calibration {
+  const json = cal as unknown as Record<string, unknown>;
+  for (const key of ['bias', 'threshold', 'minSpeechFrames', 'minTranscriptUnits'] as const) {
+    if (typeof json[key] !== 'number' || !Number.isFinite(json[key])) throw new Error(`calibration "${key}" must be a number`);
+  }
+  if (!Array.isArray(json.featureNames) || !Array.isArray(json.weights) || !json.weights.every((w) => typeof w === 'number')) {
+    throw new Error('calibration needs "featureNames" and numeric "weights" arrays');
+  }
   const names = cal.featureNames.join(',');
   if (names !== FEATURE_NAMES.join(',') || cal.weights.length !== FEATURE_NAMES.length) {
     throw new Error(`calibration features [${names}] do not match [${FEATURE_NAMES.join(',')}]`);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,7 +10,7 @@ import { decodeAudioFile } from '../../src/audio/decode.js';
 import type { IdentifyResult } from '../../src/engine/result.js';
 import { VOCAB } from '../../src/quran/units.js';
 import { runCli } from '../cli/cliRunner.js';
-import { devClip, realModelDir } from '../engine/realModel.js';
+import { devClip, devDataDir, realModelDir } from '../engine/realModel.js';
 import { mustRunPython } from '../helpers/python.js';
 
 /**
@@ -88,6 +88,48 @@ describe('a transformers CTC export as the acoustic model', () => {
       shipped.map((x) => x.verses),
     );
     assert.deepEqual(exported[0]!.verses, [{ surah: 82, ayah: 19 }]);
+  });
+
+  it("uses the calibrations in the model's folder in place of the built-in ones", () => {
+    const dir = join(root, 'calibrated');
+    cpSync(raw20ms, dir, { recursive: true });
+    const clip = devClip('reciters/husary/082019.opus');
+    const identify = (mode: string): IdentifyResult => {
+      const r = runCli(['identify', '--mode', mode, '--json', '--model', dir, clip]);
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout) as IdentifyResult;
+    };
+    assert.equal(identify('full').status, 'ok');
+    assert.equal(identify('hybrid').status, 'ok');
+    // A calibration that trusts nothing: every answer falls under the no-match line.
+    const distrust = { version: 1, featureNames: ['frameScore', 'logMargin', 'coverage', 'logUnits'], bias: -50, weights: [0, 0, 0, 0], threshold: 0.5, minSpeechFrames: 6, minTranscriptUnits: 3 };
+    writeFileSync(join(dir, 'calibration.json'), JSON.stringify(distrust));
+    assert.equal(identify('full').status, 'no_match');
+    assert.equal(identify('hybrid').status, 'ok', 'hybrid reads its own file');
+    writeFileSync(join(dir, 'hybrid-calibration.json'), JSON.stringify(distrust));
+    assert.equal(identify('hybrid').status, 'no_match');
+    writeFileSync(join(dir, 'calibration.json'), JSON.stringify({ ...distrust, featureNames: ['frameScore'] }));
+    const r = runCli(['identify', '--mode', 'full', '--model', dir, clip]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /calibration\.json is not a calibration: calibration features \[frameScore\] do not match/);
+    assert.doesNotMatch(r.stderr, /^\s+at /m);
+  });
+
+  it('ayat bench --fit-calibration fits one for the model and says where it belongs', () => {
+    const dir = join(root, 'to-calibrate');
+    cpSync(raw20ms, dir, { recursive: true });
+    const manifest = join(devDataDir(), 'manifest.json');
+    const bench = (out: string): string => {
+      const r = runCli(['bench', '--manifest', manifest, '--mode', 'full', '--model', dir, '--filter', 'reciter=husary', '--limit', '24', '--fit-calibration', out]);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stderr;
+    };
+    assert.match(bench(join(root, 'elsewhere.json')), /written to .*elsewhere\.json; copy it to .*to-calibrate\/calibration\.json to use it with this model/);
+    assert.match(bench(join(dir, 'calibration.json')), /full mode uses it with this model from now on/);
+    const fitted = JSON.parse(readFileSync(join(dir, 'calibration.json'), 'utf8')) as { _doc: string; weights: number[] };
+    assert.match(fitted._doc, /Fitted by ayat bench on 24 clips/);
+    const r = runCli(['identify', '--mode', 'full', '--json', '--model', dir, devClip('reciters/husary/082019.opus')]);
+    assert.equal(r.code, 0, r.stderr);
   });
 
   it('says in one line what is wrong with a folder it cannot run', async () => {
