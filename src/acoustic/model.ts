@@ -9,7 +9,7 @@ import { ModelError } from './errors.js';
 import { sha256File } from './hash.js';
 import { cardFromHuggingFace, isHuggingFaceFolder } from './huggingFace.js';
 import { OpenOncePerKey } from './openOnce.js';
-import { firstLine, openCpuSession, type Ort } from './session.js';
+import { createCpuSession, firstLine, openCpuSession, type Ort } from './session.js';
 import { mapVocabulary, poolFrames, toUnitLogProbs, VocabularyError, zeroMeanUnitVariance, type UnitMap } from './unitMap.js';
 
 export { INTRA_OP_THREADS } from './session.js';
@@ -67,7 +67,7 @@ export class AcousticModel {
 
   private static async open(dir: string): Promise<AcousticModel> {
     const exported = !existsSync(join(dir, CARD_FILE)) && isHuggingFaceFolder(dir);
-    const card = exported ? await cardFromHuggingFace(dir) : await readModelCard(dir);
+    let card = exported ? await cardFromHuggingFace(dir) : await readModelCard(dir);
     const unitMap = unitMapOf(card, dir);
     const modelPath = join(dir, card.file);
     let sizeBytes: number;
@@ -84,7 +84,16 @@ export class AcousticModel {
       );
     }
 
-    const { ort, session } = await openCpuSession(modelPath, card.input, card.output, (m) => new ModelError('load_failed', m));
+    const fail = (m: string): ModelError => new ModelError('load_failed', m);
+    const { ort, session } = exported ? await createCpuSession(modelPath, fail) : await openCpuSession(modelPath, card.input, card.output, fail);
+    if (exported) {
+      try {
+        card = { ...card, ...graphNames(session, card, modelPath) };
+      } catch (err) {
+        await session.release();
+        throw err;
+      }
+    }
     if (card.hidden_output !== undefined && !session.outputNames.includes(card.hidden_output)) {
       await session.release();
       throw new ModelError('load_failed', `${modelPath} has no output "${card.hidden_output}" (card.json's hidden_output; it has: ${session.outputNames.join(', ')})`);
@@ -162,6 +171,19 @@ export class AcousticModel {
     AcousticModel.loaded.delete(this.dir);
     await this.session.release();
   }
+}
+
+/**
+ * An export's input and output: transformers' names where the graph has them (optimum writes
+ * `input_values` and `logits`), else its one audio input and its first output (a hand-made
+ * torch.onnx.export names them as it likes).
+ */
+function graphNames(session: InferenceSession, card: ModelCard, path: string): { input: string; output: string } {
+  const inputs = session.inputNames.filter((n) => n !== ATTENTION_MASK);
+  const input = inputs.includes(card.input) ? card.input : inputs.length === 1 ? inputs[0]! : undefined;
+  if (input === undefined) throw new ModelError('load_failed', `${path} has no input "${card.input}" and more than one other (${inputs.join(', ')}): cannot tell which takes the audio`);
+  const output = session.outputNames.includes(card.output) ? card.output : session.outputNames[0]!;
+  return { input, output };
 }
 
 /** The card's vocabulary mapped onto ayat's units, or undefined when it emits them already. */

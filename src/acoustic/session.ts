@@ -21,6 +21,18 @@ export async function openCpuSession(
   output: string,
   fail: (message: string) => Error,
 ): Promise<{ ort: Ort; session: InferenceSession }> {
+  const { ort, session } = await createCpuSession(path, fail);
+  if (!session.inputNames.includes(input)) {
+    throw fail(`${path} has no input "${input}" (it has: ${session.inputNames.join(', ')})`);
+  }
+  if (!session.outputNames.includes(output)) {
+    throw fail(`${path} has no output "${output}" (it has: ${session.outputNames.join(', ')})`);
+  }
+  return { ort, session };
+}
+
+/** A CPU session with ayat's thread settings, whatever its input and output names. */
+export async function createCpuSession(path: string, fail: (message: string) => Error): Promise<{ ort: Ort; session: InferenceSession }> {
   const ort = await onnxRuntime();
   let session: InferenceSession;
   try {
@@ -40,12 +52,6 @@ export async function openCpuSession(
     });
   } catch (err) {
     throw fail(`ONNX Runtime cannot load ${path}: ${firstLine(err)}`);
-  }
-  if (!session.inputNames.includes(input)) {
-    throw fail(`${path} has no input "${input}" (it has: ${session.inputNames.join(', ')})`);
-  }
-  if (!session.outputNames.includes(output)) {
-    throw fail(`${path} has no output "${output}" (it has: ${session.outputNames.join(', ')})`);
   }
   return { ort, session };
 }

@@ -6,7 +6,8 @@ unitMap.ts run a real acoustic model in that layout: ayat's own graph, its input
 another order, hamza seats, vowel marks, a Latin letter), every frame repeated `repeat` times
 (20-ms frames for repeat 3, as wav2vec2 has).
 
-usage: hf_export_fixture.py MODEL_DIR OUT_DIR REPEAT DO_NORMALIZE(true|false)
+usage: hf_export_fixture.py MODEL_DIR OUT_DIR REPEAT DO_NORMALIZE(true|false) [INPUT OUTPUT]
+(graph names other than transformers' input_values and logits, as torch.onnx.export may give)
 """
 import json
 import os
@@ -23,7 +24,7 @@ SPECIALS = ['<pad>', '<s>', '</s>', '<unk>', '|']
 EXTRAS = ['أ', 'إ', 'آ', 'ؤ', 'ئ', 'ٱ', 'َ', 'ُ', 'ِ', 'ّ', 'a']
 
 
-def main(model_dir: str, out_dir: str, repeat: int, normalise: bool) -> None:
+def main(model_dir: str, out_dir: str, repeat: int, normalise: bool, input_name: str, output_name: str) -> None:
     with open(os.path.join(model_dir, 'card.json'), encoding='utf-8') as f:
         card = json.load(f)
     units = card['units']
@@ -36,8 +37,8 @@ def main(model_dir: str, out_dir: str, repeat: int, normalise: bool) -> None:
     model = onnx.load(os.path.join(model_dir, card['file']))
     graph = model.graph
     for node in graph.node:
-        node.input[:] = ['input_values' if i == card['input'] else i for i in node.input]
-    graph.input[0].name = 'input_values'
+        node.input[:] = [input_name if i == card['input'] else i for i in node.input]
+    graph.input[0].name = input_name
 
     v = len(tokens)
     graph.initializer.extend([
@@ -52,10 +53,10 @@ def main(model_dir: str, out_dir: str, repeat: int, normalise: bool) -> None:
         helper.make_node('Add', ['fixture_gathered', 'fixture_offset'], ['fixture_scored']),
         helper.make_node('Unsqueeze', ['fixture_scored', 'fixture_axis'], ['fixture_4d']),
         helper.make_node('Tile', ['fixture_4d', 'fixture_repeats'], ['fixture_tiled']),
-        helper.make_node('Reshape', ['fixture_tiled', 'fixture_shape'], ['logits']),
+        helper.make_node('Reshape', ['fixture_tiled', 'fixture_shape'], [output_name]),
     ])
     del graph.output[:]
-    graph.output.append(helper.make_tensor_value_info('logits', TensorProto.FLOAT, [1, 'frames', v]))
+    graph.output.append(helper.make_tensor_value_info(output_name, TensorProto.FLOAT, [1, 'frames', v]))
     onnx.checker.check_model(model)
 
     os.makedirs(out_dir, exist_ok=True)
@@ -77,4 +78,5 @@ def main(model_dir: str, out_dir: str, repeat: int, normalise: bool) -> None:
 
 
 if __name__ == '__main__':
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == 'true')
+    names = sys.argv[5:7] if len(sys.argv) >= 7 else ['input_values', 'logits']
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == 'true', names[0], names[1])

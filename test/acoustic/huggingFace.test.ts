@@ -20,9 +20,9 @@ import { mustRunPython } from '../helpers/python.js';
 const root = mkdtempSync(join(tmpdir(), 'ayat-hf-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-function exportFixture(name: string, repeat: number, normalise: boolean): string {
+function exportFixture(name: string, repeat: number, normalise: boolean, graphNames: string[] = []): string {
   const dir = join(root, name);
-  mustRunPython(['test/acoustic/hf_export_fixture.py', realModelDir(), dir, String(repeat), String(normalise)]);
+  mustRunPython(['test/acoustic/hf_export_fixture.py', realModelDir(), dir, String(repeat), String(normalise), ...graphNames]);
   return dir;
 }
 
@@ -72,6 +72,13 @@ describe('a transformers CTC export as the acoustic model', () => {
     }
     assert.ok(worst < 1e-3, `largest difference ${worst}`);
     await exported.dispose();
+
+    // The same graph with the names a plain torch.onnx.export gives.
+    const renamed = await AcousticModel.load(exportFixture('plain-names', 3, false, ['input', 'output']));
+    assert.equal(renamed.card.input, 'input');
+    assert.equal(renamed.card.output, 'output');
+    assert.deepEqual((await renamed.posteriors(audio.samples, 1)).logProbs, b.logProbs);
+    await renamed.dispose();
   });
 
   it('ayat identify --model <export folder> names the verses the shipped model names', () => {
