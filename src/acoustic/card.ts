@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import { VOCAB } from '../quran/units.js';
@@ -6,6 +7,8 @@ import { isSha256Hex } from './hash.js';
 
 export const CARD_FILE = 'card.json';
 export const MODEL_FORMAT = 'ctc-onnx';
+/** A Whisper folder run through transformers.js (whisper.ts): never written in a card.json, made when it loads. */
+export const WHISPER_FORMAT = 'whisper-transformers-js';
 export const MODEL_SAMPLE_RATE = 16000;
 export const LETTER_MAPPING = 'letters';
 const INPUT_NORMALISATIONS = ['none', 'zero_mean_unit_var'] as const;
@@ -17,7 +20,7 @@ export type OutputKind = (typeof OUTPUT_KINDS)[number];
 export interface ModelCard {
   readonly name: string;
   readonly version: string;
-  readonly format: typeof MODEL_FORMAT;
+  readonly format: typeof MODEL_FORMAT | typeof WHISPER_FORMAT;
   /** The ONNX file, relative to the model folder. */
   readonly file: string;
   /** Lower-case hex SHA-256 of `file`. */
@@ -54,22 +57,29 @@ export interface ModelCard {
 /** Reads and validates `<dir>/card.json` (the model file itself is checked in AcousticModel.load). */
 export async function readModelCard(dir: string): Promise<ModelCard> {
   const path = join(dir, CARD_FILE);
+  const json = await readModelJson(path);
+  if (json === undefined) {
+    const isFile = existsSync(dir) && !statSync(dir).isDirectory();
+    throw new ModelError('not_found', isFile ? `model path ${dir} is not a folder` : `no model card at ${path}`);
+  }
+  return parseModelCard(json, path);
+}
+
+/** A JSON file of a model folder, parsed; undefined when there is no such file. */
+export async function readModelJson(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ModelError('not_found', `no model card at ${path}`);
-    if (code === 'ENOTDIR') throw new ModelError('not_found', `model path ${dir} is not a folder`);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new ModelError('bad_card', `cannot read ${path}: ${(err as Error).message}`);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (err) {
     throw new ModelError('bad_card', `${path} is not valid JSON: ${(err as Error).message}`);
   }
-  return parseModelCard(json, path);
 }
 
 /** A relative path that stays inside the folder it is relative to (a card's file names). */

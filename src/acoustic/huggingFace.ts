@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { LETTER_MAPPING, MODEL_FORMAT, MODEL_SAMPLE_RATE, parseModelCard, type ModelCard } from './card.js';
+import { LETTER_MAPPING, MODEL_FORMAT, MODEL_SAMPLE_RATE, parseModelCard, readModelJson, type ModelCard } from './card.js';
 import { ModelError } from './errors.js';
 import { sha256File } from './hash.js';
 
@@ -26,18 +25,10 @@ export function isHuggingFaceFolder(dir: string): boolean {
 }
 
 async function readJsonObject(path: string, required: boolean): Promise<Record<string, unknown> | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if (!required && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ModelError('bad_card', `cannot read ${path}: ${(err as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ModelError('bad_card', `${path} is not valid JSON: ${(err as Error).message}`);
+  const json = await readModelJson(path);
+  if (json === undefined) {
+    if (required) throw new ModelError('not_found', `${path} is missing`);
+    return undefined;
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ModelError('bad_card', `${path}: expected a JSON object`);
   return json as Record<string, unknown>;
@@ -66,7 +57,10 @@ export async function cardFromHuggingFace(dir: string): Promise<ModelCard> {
   const architectures = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
   if (!architectures.some((a) => a.endsWith('ForCTC'))) {
     const what = architectures.join(', ') || String(config.model_type ?? 'unknown');
-    throw new ModelError('bad_card', `${dir} holds a ${what} model; ayat runs CTC models (a transformers …ForCTC export, or an ayat model folder with card.json)`);
+    throw new ModelError(
+      'bad_card',
+      `${dir} holds a ${what} model; ayat runs CTC models (a transformers …ForCTC export, or an ayat model folder with card.json) and Whisper (model_type "whisper")`,
+    );
   }
   const vocabPath = join(dir, HF_VOCAB_FILE);
   const tokens = tokensOf((await readJsonObject(vocabPath, true))!, vocabPath);

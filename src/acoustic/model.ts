@@ -10,6 +10,8 @@ import { sha256File } from './hash.js';
 import { cardFromHuggingFace, isHuggingFaceFolder } from './huggingFace.js';
 import { OpenOncePerKey } from './openOnce.js';
 import { createCpuSession, firstLine, openCpuSession, type Ort } from './session.js';
+import { transcriptPosteriors } from './transcript.js';
+import { isWhisperFolder, openWhisper, type Transcriber } from './whisper.js';
 import { mapVocabulary, poolFrames, toUnitLogProbs, VocabularyError, zeroMeanUnitVariance, type UnitMap } from './unitMap.js';
 
 export { INTRA_OP_THREADS } from './session.js';
@@ -39,9 +41,18 @@ export interface EncoderOutput {
 const ATTENTION_MASK = 'attention_mask';
 
 /**
- * A CTC acoustic model with its inference session: an ayat model folder (card.json + ONNX
- * graph), or a transformers CTC export read through huggingFace.ts, whose own vocabulary is
- * mapped onto ayat's units (unitMap.ts).
+ * How a model hears: an ONNX CTC graph (with the map of its own vocabulary onto ayat's units,
+ * where it has one), or a transcriber whose text becomes posteriors (transcript.ts).
+ */
+type Backend =
+  | { readonly kind: 'ctc'; readonly session: InferenceSession; readonly ort: Ort; readonly unitMap: UnitMap | undefined }
+  | { readonly kind: 'transcriber'; readonly transcriber: Transcriber };
+
+/**
+ * An acoustic model: an ayat model folder (card.json + ONNX CTC graph); a transformers CTC
+ * export (huggingFace.ts), whose own vocabulary is mapped onto ayat's units (unitMap.ts); or a
+ * Whisper folder run through transformers.js (whisper.ts). Each gives the matcher posteriors
+ * over ayat's units.
  */
 export class AcousticModel {
   private static readonly loaded = new OpenOncePerKey<AcousticModel>((dir) => AcousticModel.open(dir));
@@ -49,12 +60,9 @@ export class AcousticModel {
   private constructor(
     readonly dir: string,
     readonly card: ModelCard,
-    /** Size of the ONNX file on disk. */
+    /** Size of the ONNX file(s) on disk. */
     readonly sizeBytes: number,
-    private readonly session: InferenceSession,
-    private readonly ort: Ort,
-    /** Present when the model emits its own vocabulary rather than ayat's units. */
-    private readonly unitMap: UnitMap | undefined,
+    private readonly backend: Backend,
   ) {}
 
   /**
@@ -66,6 +74,10 @@ export class AcousticModel {
   }
 
   private static async open(dir: string): Promise<AcousticModel> {
+    if (!existsSync(join(dir, CARD_FILE)) && isWhisperFolder(dir)) {
+      const whisper = await openWhisper(dir);
+      return new AcousticModel(dir, whisper.card, whisper.sizeBytes, { kind: 'transcriber', transcriber: whisper.transcriber });
+    }
     const exported = !existsSync(join(dir, CARD_FILE)) && isHuggingFaceFolder(dir);
     let card = exported ? await cardFromHuggingFace(dir) : await readModelCard(dir);
     const unitMap = unitMapOf(card, dir);
@@ -98,7 +110,7 @@ export class AcousticModel {
       await session.release();
       throw new ModelError('load_failed', `${modelPath} has no output "${card.hidden_output}" (card.json's hidden_output; it has: ${session.outputNames.join(', ')})`);
     }
-    return new AcousticModel(dir, card, sizeBytes, session, ort, unitMap);
+    return new AcousticModel(dir, card, sizeBytes, { kind: 'ctc', session, ort, unitMap });
   }
 
   get name(): string {
@@ -119,6 +131,10 @@ export class AcousticModel {
    * segment starts in the whole recording; it is carried into the result unchanged.
    */
   async posteriors(samples: Float32Array, offsetS = 0): Promise<Posteriors> {
+    if (this.backend.kind === 'transcriber') {
+      const text = await this.backend.transcriber.transcribe(samples);
+      return transcriptPosteriors(text, samples.length / this.sampleRate, offsetS);
+    }
     const outputs = await this.run(samples, [this.card.output]);
     return this.toPosteriors(outputs[this.card.output], offsetS);
   }
@@ -136,15 +152,22 @@ export class AcousticModel {
     return { posteriors, hidden: { data: out.data as Float32Array, frames: posteriors.frames, dim: Number(out.dims[2]) } };
   }
 
+  /** Whether the model writes text (Whisper) rather than hearing frame by frame. */
+  get transcribes(): boolean {
+    return this.backend.kind === 'transcriber';
+  }
+
   private async run(samples: Float32Array, fetches: string[]): Promise<Record<string, Tensor | undefined>> {
+    if (this.backend.kind !== 'ctc') throw new ModelError('inference_failed', `model ${this.name} writes text; it has no CTC graph to run`);
+    const { session, ort } = this.backend;
     const padded = asModelInput(samples, Math.ceil(MIN_INPUT_S * this.sampleRate));
     const input = this.card.input_normalisation === 'zero_mean_unit_var' ? zeroMeanUnitVariance(padded) : padded;
     try {
-      const feeds: Record<string, Tensor> = { [this.card.input]: new this.ort.Tensor('float32', input, [1, input.length]) };
-      if (this.session.inputNames.includes(ATTENTION_MASK)) {
-        feeds[ATTENTION_MASK] = new this.ort.Tensor('int64', new BigInt64Array(input.length).fill(1n), [1, input.length]);
+      const feeds: Record<string, Tensor> = { [this.card.input]: new ort.Tensor('float32', input, [1, input.length]) };
+      if (session.inputNames.includes(ATTENTION_MASK)) {
+        feeds[ATTENTION_MASK] = new ort.Tensor('int64', new BigInt64Array(input.length).fill(1n), [1, input.length]);
       }
-      return await this.session.run(feeds, fetches);
+      return await session.run(feeds, fetches);
     } catch (err) {
       throw new ModelError('inference_failed', `acoustic model failed: ${firstLine(err)}`);
     }
@@ -156,20 +179,22 @@ export class AcousticModel {
     }
     const frames = Number(out.dims[1]);
     const columns = Number(out.dims[2]);
-    const expected = this.unitMap?.unitOf.length ?? VOCAB.length;
+    const unitMap = this.backend.kind === 'ctc' ? this.backend.unitMap : undefined;
+    const expected = unitMap?.unitOf.length ?? VOCAB.length;
     if (columns !== expected) {
       throw new ModelError('inference_failed', `model emits ${columns} units per frame, expected ${expected}`);
     }
     const data = out.data as Float32Array;
-    const unitLogProbs = this.unitMap ? toUnitLogProbs(data, frames, columns, this.unitMap, this.card.output_kind ?? 'log_probs') : data;
+    const unitLogProbs = unitMap ? toUnitLogProbs(data, frames, columns, unitMap, this.card.output_kind ?? 'log_probs') : data;
     const pooled = poolFrames(unitLogProbs, frames, this.card.pool_frames ?? 1);
     return { logProbs: pooled.logProbs, frames: pooled.frames, vocabSize: VOCAB.length, frameShiftS: this.frameShiftS, offsetS };
   }
 
-  /** Releases the native session (tests; the CLI lets process exit do it). */
+  /** Releases the native session(s) (tests; the CLI lets process exit do it). */
   async dispose(): Promise<void> {
     AcousticModel.loaded.delete(this.dir);
-    await this.session.release();
+    if (this.backend.kind === 'ctc') await this.backend.session.release();
+    else await this.backend.transcriber.dispose();
   }
 }
 

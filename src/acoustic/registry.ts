@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { CARD_FILE } from './card.js';
 import { isHuggingFaceFolder } from './huggingFace.js';
+import { isWhisperFolder } from './whisper.js';
 import { packageRoot } from './packageRoot.js';
 
 export const DEFAULT_MODEL_NAME = 'ayat-ctc';
@@ -52,7 +53,7 @@ export function listBundledModels(): string[] {
     .sort();
 }
 
-/** Whether `dir` holds an acoustic model, judged cheaply: an ayat card, or a transformers CTC export. */
+/** Whether `dir` holds an acoustic model, judged cheaply: an ayat card, a transformers CTC export, or a Whisper folder. */
 export function holdsAcousticModel(dir: string): boolean {
-  return existsSync(join(dir, CARD_FILE)) || isHuggingFaceFolder(dir);
+  return existsSync(join(dir, CARD_FILE)) || isHuggingFaceFolder(dir) || isWhisperFolder(dir);
 }

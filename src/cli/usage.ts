@@ -94,6 +94,7 @@ ${identifyModeOption(preferred)}
   --model DIR    acoustic model folder or bundled model name (default: models/ayat-ctc,
                  or $AYAT_MODEL); full and hybrid. Also an Arabic CTC model exported
                  from transformers (wav2vec2 …ForCTC: config.json, vocab.json, model.onnx)
+                 or a Whisper folder for transformers.js (docs/models.md)
   --clap-model DIR          QuranCLAP model folder (default models/ayat-clap, or
                             $AYAT_CLAP_MODEL); clap and hybrid
   --lightweight-model DIR   bridge model folder (default models/ayat-bridge, or

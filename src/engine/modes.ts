@@ -183,7 +183,7 @@ export function modeRecogniser(mode: Mode, models: ModeModels, options: Recognis
       const stage = {
         matchPosteriors: (post: Posteriors, o: { maxCandidates: number }) => matcher.match(post, calibration ? { ...o, calibration } : o),
       };
-      return withTempoRetry((a) => posteriorRecogniser(a, stage), acoustic, options.tempoRetry);
+      return withTempoRetry((a) => posteriorRecogniser(a, stage), acoustic, tempoRetryFor(acoustic, options));
     }
     case 'clap':
       return new EmbeddingRecogniser(need(models.clap, 'QuranCLAP model'));
@@ -198,9 +198,17 @@ export function modeRecogniser(mode: Mode, models: ModeModels, options: Recognis
       const matcher = defaultMatcher();
       const calibration = modelCalibration(acoustic.dir, 'hybrid');
       const hybridOptions = { ...(calibration ? { calibration } : {}), ...options.hybrid };
-      return withTempoRetry((a) => new HybridRecogniser(a, clap, matcher, hybridOptions), stages.acoustic, options.tempoRetry);
+      return withTempoRetry((a) => new HybridRecogniser(a, clap, matcher, hybridOptions), stages.acoustic, tempoRetryFor(acoustic, options));
     }
   }
+}
+
+/**
+ * The tempo retry helps a CTC model that mishears a reciter's pace; a transcriber (Whisper)
+ * would write much the same text again, at four times the cost, so it gets none.
+ */
+function tempoRetryFor(acoustic: AcousticModel, options: RecogniserOptions): TempoRetryOptions | false | undefined {
+  return acoustic.transcribes ? false : options.tempoRetry;
 }
 
 /** An Identifier running `mode` over loaded models (decode, silence check and chunking as in full mode). */
