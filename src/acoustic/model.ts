@@ -44,6 +44,9 @@ const ATTENTION_MASK = 'attention_mask';
  * How a model hears: an ONNX CTC graph (with the map of its own vocabulary onto ayat's units,
  * where it has one), or a transcriber whose text becomes posteriors (transcript.ts).
  */
+/** What the folder held: an ayat card.json, a transformers CTC export, or a Whisper folder. */
+export type ModelSource = 'card' | 'transformers-ctc' | 'whisper';
+
 type Backend =
   | { readonly kind: 'ctc'; readonly session: InferenceSession; readonly ort: Ort; readonly unitMap: UnitMap | undefined }
   | { readonly kind: 'transcriber'; readonly transcriber: Transcriber };
@@ -62,6 +65,7 @@ export class AcousticModel {
     readonly card: ModelCard,
     /** Size of the ONNX file(s) on disk. */
     readonly sizeBytes: number,
+    readonly source: ModelSource,
     private readonly backend: Backend,
   ) {}
 
@@ -76,7 +80,7 @@ export class AcousticModel {
   private static async open(dir: string): Promise<AcousticModel> {
     if (!existsSync(join(dir, CARD_FILE)) && isWhisperFolder(dir)) {
       const whisper = await openWhisper(dir);
-      return new AcousticModel(dir, whisper.card, whisper.sizeBytes, { kind: 'transcriber', transcriber: whisper.transcriber });
+      return new AcousticModel(dir, whisper.card, whisper.sizeBytes, 'whisper', { kind: 'transcriber', transcriber: whisper.transcriber });
     }
     const exported = !existsSync(join(dir, CARD_FILE)) && isHuggingFaceFolder(dir);
     let card = exported ? await cardFromHuggingFace(dir) : await readModelCard(dir);
@@ -110,7 +114,7 @@ export class AcousticModel {
       await session.release();
       throw new ModelError('load_failed', `${modelPath} has no output "${card.hidden_output}" (card.json's hidden_output; it has: ${session.outputNames.join(', ')})`);
     }
-    return new AcousticModel(dir, card, sizeBytes, { kind: 'ctc', session, ort, unitMap });
+    return new AcousticModel(dir, card, sizeBytes, exported ? 'transformers-ctc' : 'card', { kind: 'ctc', session, ort, unitMap });
   }
 
   get name(): string {
@@ -150,6 +154,11 @@ export class AcousticModel {
       throw new ModelError('inference_failed', `model output "${name}" is not float32 [1, T, d] with T = ${posteriors.frames}`);
     }
     return { posteriors, hidden: { data: out.data as Float32Array, frames: posteriors.frames, dim: Number(out.dims[2]) } };
+  }
+
+  /** How the model's own vocabulary lands on ayat's units; undefined when it emits them already (or writes text). */
+  get vocabulary(): UnitMap | undefined {
+    return this.backend.kind === 'ctc' ? this.backend.unitMap : undefined;
   }
 
   /** Whether the model writes text (Whisper) rather than hearing frame by frame. */

@@ -102,7 +102,7 @@ export async function openWhisper(dir: string): Promise<WhisperFolder> {
 
   const card: ModelCard = {
     name,
-    version: `whisper (transformers.js, ${dtype})`,
+    version: dtype,
     format: WHISPER_FORMAT,
     file: GRAPHS[dtype][1],
     sha256: createHash('sha256').update(hashes.join('')).digest('hex'),

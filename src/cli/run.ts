@@ -4,6 +4,7 @@ import { oneLineMessage } from '../engine/result.js';
 import { benchCommand } from './benchCommand.js';
 import { followCommand } from './followCommand.js';
 import { identifyCommand } from './identifyCommand.js';
+import { modelCommand } from './modelCommand.js';
 import { serveCommand } from './serveCommand.js';
 import type { CliIO } from './io.js';
 import { MAIN_HELP, UsageError } from './usage.js';
@@ -15,6 +16,7 @@ const COMMANDS = new Map<string, Command>([
   ['follow', followCommand],
   ['bench', benchCommand],
   ['serve', serveCommand],
+  ['model', modelCommand],
 ]);
 
 /** Runs one command line and returns the exit code; never throws. */

@@ -51,6 +51,7 @@ Usage:
   ayat follow <file | -> [--json] [--mode MODE]
   ayat bench --manifest <manifest.json> [options]
   ayat serve [--port N] [--data DIR] [--model DIR] [--clap-model DIR] [--lightweight-model DIR]
+  ayat model [DIR] [--json]
   ayat --help | ayat <command> --help
   ayat --version
 
@@ -60,6 +61,7 @@ Commands:
   bench      score the engine on a benchmark manifest (offline-tarteel format)
   serve      web app and HTTP API: identify uploads (every installed mode), index
              and search a library
+  model      what ayat makes of an acoustic model folder (yours, or the shipped one)
 
 Modes (--mode):
 ${mainModesBlock(preferred)}

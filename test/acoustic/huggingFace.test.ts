@@ -9,6 +9,7 @@ import { cardFromHuggingFace } from '../../src/acoustic/huggingFace.js';
 import { decodeAudioFile } from '../../src/audio/decode.js';
 import type { IdentifyResult } from '../../src/engine/result.js';
 import { VOCAB } from '../../src/quran/units.js';
+import type { ModelDescription } from '../../src/cli/modelCommand.js';
 import { runCli } from '../cli/cliRunner.js';
 import { devClip, devDataDir, realModelDir } from '../engine/realModel.js';
 import { mustRunPython } from '../helpers/python.js';
@@ -137,6 +138,37 @@ describe('a transformers CTC export as the acoustic model', () => {
     assert.match(fitted._doc, /Fitted by ayat bench on 24 clips/);
     const r = runCli(['identify', '--mode', 'full', '--json', '--model', dir, devClip('reciters/husary/082019.opus')]);
     assert.equal(r.code, 0, r.stderr);
+  });
+
+  it('ayat model says how its vocabulary lands on the units, its frames and calibrations; and of the shipped model', () => {
+    const r = runCli(['model', '--json', normalised20ms]);
+    assert.equal(r.code, 0, r.stderr);
+    const d = JSON.parse(r.stdout) as ModelDescription;
+    assert.equal(d.kind, 'transformers CTC export');
+    assert.equal(d.frame_s, 0.02);
+    assert.equal(d.matcher_frame_s, 0.06);
+    assert.equal(d.input, 'zero mean, unit variance per segment');
+    assert.deepEqual(d.vocabulary, {
+      tokens: 47,
+      letter_units: 31,
+      folded_into_blank: ['<s>', '</s>', '<unk>', '|', 'ٱ', 'َ', 'ُ', 'ِ', 'ّ', 'a'],
+      first_unit_only: ['آ'],
+      units_without_token: [],
+    });
+    assert.deepEqual(d.calibration, { full: 'built-in', hybrid: 'built-in' });
+
+    const text = runCli(['model', normalised20ms]).stdout;
+    assert.match(text, /frames {7}20 ms, pooled 3 into one: 60 ms for the matcher/);
+    assert.match(text, /folded into the blank: <s> <\/s> <unk> \|/);
+
+    const shipped = runCli(['model']);
+    assert.equal(shipped.code, 0, shipped.stderr);
+    assert.match(shipped.stdout, /model {8}ayat-ctc \S+ \(model folder with card\.json\)/);
+    assert.match(shipped.stdout, /units {8}ayat's 31 letter units \+ blank/);
+
+    const missing = runCli(['model', join(root, 'nothing-here')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^ayat: no model card at .*nothing-here/);
   });
 
   it('says in one line what is wrong with a folder it cannot run', async () => {

@@ -35,6 +35,14 @@ describe('ayat command line', () => {
     assert.equal(runCli(['help', 'identify']).stdout, identify.stdout);
   });
 
+  it('model --help, and model with two folders is a usage error', () => {
+    const r = runCli(['model', '--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /Usage: ayat model \[DIR\] \[--json\]/);
+    assert.match(runCli(['--help']).stdout, /ayat model \[DIR\]/);
+    assertUsageError(['model', 'a', 'b'], /model takes one folder, got 2/);
+  });
+
   it('--version prints the package version', () => {
     const r = runCli(['--version']);
     assert.equal(r.code, 0);
