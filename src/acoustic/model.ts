@@ -16,8 +16,6 @@ import { mapVocabulary, poolFrames, toUnitLogProbs, VocabularyError, zeroMeanUni
 
 export { INTRA_OP_THREADS } from './session.js';
 
-/** Two cores are the target machine's budget; more threads only add contention. */
-
 /**
  * Inputs shorter than this are zero-padded: convolutional front-ends need a few
  * windows of context and fail on a handful of samples.
@@ -40,13 +38,13 @@ export interface EncoderOutput {
 /** Fed with ones where a graph takes it (wav2vec2 exports of models trained with padding masks). */
 const ATTENTION_MASK = 'attention_mask';
 
+/** What the folder held: an ayat card.json, a transformers CTC export, or a Whisper folder. */
+export type ModelSource = 'card' | 'transformers-ctc' | 'whisper';
+
 /**
  * How a model hears: an ONNX CTC graph (with the map of its own vocabulary onto ayat's units,
  * where it has one), or a transcriber whose text becomes posteriors (transcript.ts).
  */
-/** What the folder held: an ayat card.json, a transformers CTC export, or a Whisper folder. */
-export type ModelSource = 'card' | 'transformers-ctc' | 'whisper';
-
 type Backend =
   | { readonly kind: 'ctc'; readonly session: InferenceSession; readonly ort: Ort; readonly unitMap: UnitMap | undefined }
   | { readonly kind: 'transcriber'; readonly transcriber: Transcriber };
@@ -78,11 +76,16 @@ export class AcousticModel {
   }
 
   private static async open(dir: string): Promise<AcousticModel> {
-    if (!existsSync(join(dir, CARD_FILE)) && isWhisperFolder(dir)) {
+    const hasCard = existsSync(join(dir, CARD_FILE));
+    if (!hasCard && isWhisperFolder(dir)) {
       const whisper = await openWhisper(dir);
       return new AcousticModel(dir, whisper.card, whisper.sizeBytes, 'whisper', { kind: 'transcriber', transcriber: whisper.transcriber });
     }
-    const exported = !existsSync(join(dir, CARD_FILE)) && isHuggingFaceFolder(dir);
+    return AcousticModel.openCtc(dir, !hasCard && isHuggingFaceFolder(dir));
+  }
+
+  /** A CTC graph with its card: card.json, or the one a transformers export implies (`exported`). */
+  private static async openCtc(dir: string, exported: boolean): Promise<AcousticModel> {
     let card = exported ? await cardFromHuggingFace(dir) : await readModelCard(dir);
     const unitMap = unitMapOf(card, dir);
     const modelPath = join(dir, card.file);
