@@ -9,8 +9,10 @@
  * them is then edited twice around one inner word w (chosen at random, never the first or last):
  * - skipped: the audio from w's start to the next word's start is cut out;
  * - swapped: that audio is replaced by a word of another verse from the same reciter (a different
- *   word, of a similar length).
+ *   word, of a similar length);
+ * - inserted: such a word is put in before w, which stays.
  * Each edited clip is identified again; where the answer is still the verse, w should be flagged
+ * (for an insertion, w or the word before it: the word check reports only the verse's words)
  * and the other words should not. Rates are given for a range of flag thresholds, so the
  * default (DEFAULT_FLAG_BELOW in src/match/words.ts) can be chosen from the trade-off.
  */
@@ -20,14 +22,14 @@ import { decodeAudioFile, SAMPLE_RATE } from '../src/audio/index.js';
 import type { Identifier } from '../src/engine/identify.js';
 import { lazyModeIdentifier, type Mode } from '../src/engine/modes.js';
 import type { IdentifyResult, WordJson } from '../src/engine/result.js';
-import { DEFAULT_FLAG_BELOW, verseWords } from '../src/match/words.js';
+import { DEFAULT_ADDED_FROM, DEFAULT_FLAG_BELOW, verseWords } from '../src/match/words.js';
 import { loadQuran } from '../src/quran/corpus.js';
 import { applyFilters, loadManifest, parseFilter, type BenchSample } from './manifest.js';
 import { sampleAt, splice } from './audioEdit.js';
 import { seededRandom } from './random.js';
 
 const THRESHOLDS = [-2, -3, -4, -5, -6, -8];
-type EditKind = 'skipped' | 'swapped';
+type EditKind = 'skipped' | 'swapped' | 'inserted';
 
 interface CleanClip {
   readonly sample: BenchSample;
@@ -44,10 +46,14 @@ interface EditOutcome {
   readonly kept: boolean;
   /** What the edited clip was answered: verses like "82:19", or no_match. */
   readonly answer: string;
-  /** Score of the edited word (absent when the answer changed). */
+  /** Score of the edited word, for an insertion the lower of its two neighbours' (absent when the answer changed). */
   readonly editedScore?: number;
   /** Scores of the verse's other words. */
   readonly otherScores: readonly number[];
+  /** For an insertion: the more extra letters of the two words around it (absent when the answer changed). */
+  readonly insertedLetters?: number;
+  /** The extra letters of every other word. */
+  readonly otherLetters: readonly number[];
 }
 
 const isVerse = (r: IdentifyResult, s: BenchSample): boolean =>
@@ -86,15 +92,20 @@ async function edit(identifier: Identifier, clip: CleanClip, kind: EditKind, w: 
   const { result } = await identifier.identifySamples(samples, SAMPLE_RATE, clip.sample.id);
   const kept = isVerse(result, clip.sample);
   const words = kept ? (result.words ?? []) : [];
-  const edited = words.find((x) => x.word === w + 1);
+  // 1-based words the edit touches: w itself, and for an insertion also the word before it.
+  const touched = kind === 'inserted' ? [w, w + 1] : [w + 1];
+  const edited = words.filter((x) => touched.includes(x.word));
+  const around = kind === 'inserted' ? edited : [];
   return {
     id: clip.sample.id,
     kind,
     word: w + 1,
     kept,
     answer: result.status === 'ok' ? result.verses.map((v) => `${v.surah}:${v.ayah}`).join(',') : result.status,
-    ...(edited ? { editedScore: edited.score } : {}),
-    otherScores: words.filter((x) => x.word !== w + 1).map((x) => x.score),
+    ...(edited.length > 0 ? { editedScore: Math.min(...edited.map((x) => x.score)) } : {}),
+    otherScores: words.filter((x) => !touched.includes(x.word)).map((x) => x.score),
+    ...(around.length > 0 ? { insertedLetters: Math.max(...around.map((x) => x.extra_letters)) } : {}),
+    otherLetters: words.filter((x) => !around.includes(x)).map((x) => x.extra_letters),
   };
 }
 
@@ -106,6 +117,8 @@ interface ThresholdRow {
   readonly cleanClipsFlagged: number;
   readonly skippedFlagged: number;
   readonly swappedFlagged: number;
+  /** An inserted word: either word around it flagged. */
+  readonly insertedFlagged: number;
   /** Share of the other words flagged in edited clips. */
   readonly editedOthersFlagged: number;
 }
@@ -126,8 +139,52 @@ function thresholdRow(flagBelow: number, clean: readonly CleanClip[], edits: rea
     cleanClipsFlagged: share(clean.filter((c) => c.words.some((w) => flagged(w.score))).length, clean.length),
     skippedFlagged: detected('skipped'),
     swappedFlagged: detected('swapped'),
+    insertedFlagged: detected('inserted'),
     editedOthersFlagged: share(others.filter(flagged).length, others.length),
   };
+}
+
+/** Words added: from how many unassigned letters between two words an addition is reported. */
+const LETTER_THRESHOLDS = [1, 2, 3, 4, 5, 6];
+
+interface AddedRow {
+  readonly addedFrom: number;
+  /** Share of the words of correct recitations reported with something added after them. */
+  readonly cleanWords: number;
+  readonly cleanClips: number;
+  /** Share of insertions (answer kept) reported after the word before them. */
+  readonly inserted: number;
+  /** Share of the other words in edited clips reported with something added after them. */
+  readonly editedOthers: number;
+}
+
+function addedRow(addedFrom: number, clean: readonly CleanClip[], edits: readonly EditOutcome[]): AddedRow {
+  const added = (n: number): boolean => n >= addedFrom;
+  const cleanLetters = clean.flatMap((c) => c.words.map((w) => w.extra_letters));
+  const inserted = edits.filter((e) => e.kind === 'inserted' && e.kept);
+  const others = edits.filter((e) => e.kept).flatMap((e) => e.otherLetters);
+  return {
+    addedFrom,
+    cleanWords: share(cleanLetters.filter(added).length, cleanLetters.length),
+    cleanClips: share(clean.filter((c) => c.words.some((w) => added(w.extra_letters))).length, clean.length),
+    inserted: share(inserted.filter((e) => e.insertedLetters !== undefined && added(e.insertedLetters)).length, inserted.length),
+    editedOthers: share(others.filter(added).length, others.length),
+  };
+}
+
+function addedMarkdown(rows: readonly AddedRow[]): string {
+  const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+  return [
+    '',
+    'Words added (`added`): letters heard in or right after a word that the verse does not have there.',
+    '',
+    '| added from (letters) | correct words marked added | correct clips with one | inserted word: a word beside it marked | other words in edited clips marked |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.addedFrom}${r.addedFrom === DEFAULT_ADDED_FROM ? ' (default)' : ''} | ${pct(r.cleanWords)} | ${pct(r.cleanClips)} | ${pct(r.inserted)} | ${pct(r.editedOthers)} |`,
+    ),
+  ].join('\n') + '\n';
 }
 
 function markdown(rows: readonly ThresholdRow[], counts: Record<string, number>, command: string): string {
@@ -135,13 +192,13 @@ function markdown(rows: readonly ThresholdRow[], counts: Record<string, number>,
   const lines = [
     `Generated by \`${command}\`.`,
     '',
-    `Correct recitations: ${counts.clean} clips, ${counts.cleanWords} words. Edited clips still answered with their verse: skipped ${counts.skippedKept}/${counts.skipped} (no match ${counts.skippedNoMatch}), swapped ${counts.swappedKept}/${counts.swapped} (no match ${counts.swappedNoMatch}).`,
+    `Correct recitations: ${counts.clean} clips, ${counts.cleanWords} words. Edited clips still answered with their verse: skipped ${counts.skippedKept}/${counts.skipped} (no match ${counts.skippedNoMatch}), swapped ${counts.swappedKept}/${counts.swapped} (no match ${counts.swappedNoMatch}), inserted ${counts.insertedKept}/${counts.inserted} (no match ${counts.insertedNoMatch}).`,
     '',
-    '| flag below | correct words flagged | correct clips with a flag | skipped word flagged | swapped word flagged | other words flagged in edited clips |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| flag below | correct words flagged | correct clips with a flag | skipped word flagged | swapped word flagged | inserted word: a word beside it flagged | other words flagged in edited clips |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
       (r) =>
-        `| ${r.flagBelow}${r.flagBelow === DEFAULT_FLAG_BELOW ? ' (default)' : ''} | ${pct(r.cleanWordsFlagged)} | ${pct(r.cleanClipsFlagged)} | ${pct(r.skippedFlagged)} | ${pct(r.swappedFlagged)} | ${pct(r.editedOthersFlagged)} |`,
+        `| ${r.flagBelow}${r.flagBelow === DEFAULT_FLAG_BELOW ? ' (default)' : ''} | ${pct(r.cleanWordsFlagged)} | ${pct(r.cleanClipsFlagged)} | ${pct(r.skippedFlagged)} | ${pct(r.swappedFlagged)} | ${pct(r.insertedFlagged)} | ${pct(r.editedOthersFlagged)} |`,
     ),
   ];
   return lines.join('\n') + '\n';
@@ -183,7 +240,10 @@ async function main(): Promise<number> {
     const to = clip.words[w + 1]!.start_s;
     edits.push(await edit(identifier, clip, 'skipped', w, splice(clip.samples, from, to)));
     const donor = donorWord(clean, clip, clip.words[w]!.text, to - from, random);
-    if (donor) edits.push(await edit(identifier, clip, 'swapped', w, splice(clip.samples, from, to, donor)));
+    if (donor) {
+      edits.push(await edit(identifier, clip, 'swapped', w, splice(clip.samples, from, to, donor)));
+      edits.push(await edit(identifier, clip, 'inserted', w, splice(clip.samples, from, from, donor)));
+    }
   }
   process.stderr.write('\n');
 
@@ -197,11 +257,15 @@ async function main(): Promise<number> {
     swapped: edits.filter((e) => e.kind === 'swapped').length,
     swappedKept: edits.filter((e) => e.kind === 'swapped' && e.kept).length,
     swappedNoMatch: edits.filter((e) => e.kind === 'swapped' && e.answer === 'no_match').length,
+    inserted: edits.filter((e) => e.kind === 'inserted').length,
+    insertedKept: edits.filter((e) => e.kind === 'inserted' && e.kept).length,
+    insertedNoMatch: edits.filter((e) => e.kind === 'inserted' && e.answer === 'no_match').length,
   };
   const command = `node dist/bench/wordCheck.js ${process.argv.slice(2).join(' ')}`;
-  const table = markdown(rows, counts, command);
+  const addedRows = LETTER_THRESHOLDS.map((n) => addedRow(n, clean, edits));
+  const table = markdown(rows, counts, command) + addedMarkdown(addedRows);
   process.stdout.write(table);
-  if (values.out) await writeFile(values.out, JSON.stringify({ command, counts, rows, edits }, null, 1) + '\n');
+  if (values.out) await writeFile(values.out, JSON.stringify({ command, counts, rows, addedRows, edits }, null, 1) + '\n');
   if (values.table) await writeFile(values.table, table);
   return 0;
 }

@@ -34,10 +34,13 @@ const seconds = (s: number): string => `${s.toFixed(1)}s`;
 
 /** The words `--words` reports: the flagged ones, each with where it is, or that all were heard. */
 export function formatWords(words: readonly WordJson[]): string {
-  const flagged = words.filter((w) => w.flagged);
-  if (flagged.length === 0) return `words: all ${words.length} heard as written`;
-  const listed = flagged.map((w) => `${w.text} (${w.surah}:${w.ayah} word ${w.word}, ${seconds(w.start_s)}–${seconds(w.end_s)})`);
-  return `words to check (${flagged.length} of ${words.length}): ${listed.join('; ')}`;
+  const toCheck = words.filter((w) => w.flagged || w.added);
+  if (toCheck.length === 0) return `words: all ${words.length} heard as written`;
+  const listed = toCheck.map((w) => {
+    const what = w.flagged && w.added ? ', not as written, something added' : w.added ? ', something added in or after it' : '';
+    return `${w.text} (${w.surah}:${w.ayah} word ${w.word}, ${seconds(w.start_s)}–${seconds(w.end_s)}${what})`;
+  });
+  return `words to check (${toCheck.length} of ${words.length}): ${listed.join('; ')}`;
 }
 
 /** The human-readable block for one file. */

@@ -89,9 +89,10 @@ Options:
                  {"file","status":"ok"|"no_match"|"error","verses":[{"surah","ayah"}],
                   "confidence","start_s","end_s","candidates":[{"verses","score"}],"error"?}
   --words        also check the answer word by word: words probably not recited as
-                 written (wrong, skipped or unclear) are flagged, with where they are;
-                 JSON gets "words":[{"surah","ayah","word","text","start_s","end_s",
-                 "score","flagged"}]; hybrid and full
+                 written (wrong, skipped or unclear) are flagged, and words in or after
+                 which something was added are marked, with where they are; JSON gets
+                 "words":[{"surah","ayah","word","text","start_s","end_s","score",
+                 "flagged","extra_letters","added"}]; hybrid and full
 ${identifyModeOption(preferred)}
   --model DIR    acoustic model folder or bundled model name (default: models/ayat-ctc,
                  or $AYAT_MODEL); full and hybrid. Also an Arabic CTC model exported

@@ -43,6 +43,10 @@ export interface WordJson {
   readonly score: number;
   /** True when the word was probably not recited as written. */
   readonly flagged: boolean;
+  /** Letters heard in or right after the word that the verse does not have there. */
+  readonly extra_letters: number;
+  /** True when something not in the verse was probably said in or right after the word (a word added or repeated). */
+  readonly added: boolean;
 }
 
 export interface CandidateJson {
@@ -66,6 +70,8 @@ const wordJson = (w: HeardWord): WordJson => ({
   end_s: round(w.endS, 2),
   score: round(w.score, 2),
   flagged: w.flagged,
+  extra_letters: w.extraLetters,
+  added: w.added,
 });
 
 /** `words` (when given) are reported only with an answer. */

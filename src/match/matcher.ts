@@ -145,7 +145,7 @@ export class VerseMatcher {
       verses: c.verses.map((v) => refOf(this.stream, v)),
       score: c.score - stats.bestPathScore,
     }));
-    const detail = this.detail(post, best, full, features);
+    const detail = this.detail(post, best, full, features, greedy);
     if (confidence < cal.threshold) return noMatch(confidence, candidates, detail);
     return {
       status: 'ok',
@@ -243,7 +243,7 @@ export class VerseMatcher {
     return { from, to };
   }
 
-  private detail(post: Posteriors, best: Scored, al: LocalAlignment, f: ConfidenceFeatures): MatchDetail {
+  private detail(post: Posteriors, best: Scored, al: LocalAlignment, f: ConfidenceFeatures, greedy: GreedyPath): MatchDetail {
     const { rt } = best;
     const units: AlignedUnit[] = [];
     const V = post.vocabSize;
@@ -275,10 +275,28 @@ export class VerseMatcher {
         startS: post.offsetS + s * post.frameShiftS,
         endS: post.offsetS + (e + 1) * post.frameShiftS,
         relLogProb: rel / (e - s + 1),
+        extraAfter: 0,
       });
     }
-    return { features: { ...f }, units, istiadha, basmala };
+    return { features: { ...f }, units: withExtraSpeech(units, greedy), istiadha, basmala };
   }
+}
+
+/**
+ * Each unit with the greedy letters that start from its first frame up to the next unit's first
+ * frame, less its own one (AlignedUnit.extraAfter): letters the alignment passed as blank, or
+ * that it folded into this unit by stretching it over them.
+ */
+function withExtraSpeech(units: readonly AlignedUnit[], greedy: GreedyPath): AlignedUnit[] {
+  let g = 0;
+  return units.map((u, i) => {
+    const next = units[i + 1];
+    if (!next) return u;
+    while (g < greedy.ids.length && greedy.startFrames[g]! < u.startFrame) g++;
+    let heard = 0;
+    for (let k = g; k < greedy.ids.length && greedy.startFrames[k]! < next.startFrame; k++) heard++;
+    return heard <= 1 ? u : { ...u, extraAfter: heard - 1 };
+  });
 }
 
 let shared: VerseMatcher | undefined;

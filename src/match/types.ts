@@ -53,6 +53,12 @@ export interface AlignedUnit {
   readonly endS: number;
   /** Mean over those frames of log P(unit) − log P(best label): 0 when the model heard it, very negative when not. */
   readonly relLogProb: number;
+  /**
+   * Letters the model heard between this unit and the next unit of the answer that the alignment
+   * gave to no unit (it passed those frames as blank): speech that is not in the verse, such as
+   * a word added there. 0 after the answer's last unit.
+   */
+  readonly extraAfter: number;
 }
 
 /** How the matcher reached its answer; optional, for callers that want timing or to refit calibration. */

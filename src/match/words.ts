@@ -18,6 +18,14 @@ export interface HeardWord {
   readonly score: number;
   /** score < the flag threshold: the word was probably not recited as written (wrong, skipped or unclear). */
   readonly flagged: boolean;
+  /**
+   * Letters heard from this word's start to the next word's that the verse does not have there
+   * (the sum of its units' AlignedUnit.extraAfter): the alignment stretched a letter of this word
+   * over them, or passed them as blank.
+   */
+  readonly extraLetters: number;
+  /** extraLetters ≥ the threshold: something not in the verse was said here (a word added, or repeated). */
+  readonly added: boolean;
 }
 
 /**
@@ -26,6 +34,9 @@ export interface HeardWord {
  * for another word are flagged.
  */
 export const DEFAULT_FLAG_BELOW = -3;
+
+/** From this many extra letters in or right after a word, something was probably added there (docs/words.md). */
+export const DEFAULT_ADDED_FROM = 2;
 
 const sameRef = (a: VerseRef, b: VerseRef): boolean => a.surah === b.surah && a.ayah === b.ayah;
 
@@ -43,17 +54,18 @@ export function heardWords(
   units: readonly AlignedUnit[],
   flagBelow = DEFAULT_FLAG_BELOW,
   verseOf: (ref: VerseRef) => Verse = (ref) => loadQuran().get(ref),
+  addedFrom = DEFAULT_ADDED_FROM,
 ): HeardWord[] {
   const out: HeardWord[] = [];
   let verse: Verse | undefined;
   let wordOf: Int32Array = new Int32Array(0);
   let words: string[] = [];
-  let current: { verse: VerseRef; word: number; startS: number; endS: number; sum: number; units: number } | undefined;
+  let current: { verse: VerseRef; word: number; startS: number; endS: number; sum: number; units: number; extraLetters: number } | undefined;
   const close = (): void => {
     if (!current) return;
     const { sum, units: n, ...word } = current;
     const score = sum / n;
-    out.push({ ...word, text: words[word.word] ?? '', score, flagged: score < flagBelow });
+    out.push({ ...word, text: words[word.word] ?? '', score, flagged: score < flagBelow, added: word.extraLetters >= addedFrom });
     current = undefined;
   };
   for (const u of units) {
@@ -69,10 +81,11 @@ export function heardWords(
       current.endS = Math.max(current.endS, u.endS);
       current.sum += u.relLogProb;
       current.units++;
+      current.extraLetters += u.extraAfter;
       continue;
     }
     close();
-    current = { verse: { surah: verse.surah, ayah: verse.ayah }, word, startS: u.startS, endS: u.endS, sum: u.relLogProb, units: 1 };
+    current = { verse: { surah: verse.surah, ayah: verse.ayah }, word, startS: u.startS, endS: u.endS, sum: u.relLogProb, units: 1, extraLetters: u.extraAfter };
   }
   close();
   return out;

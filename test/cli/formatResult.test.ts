@@ -40,11 +40,17 @@ describe('human output', () => {
 
   it('lists the flagged words with verse, position and time, or says every word was heard', () => {
     const word = (n: number, text: string, flagged: boolean): WordJson => ({
-      surah: 112, ayah: 1, word: n, text, start_s: n - 0.96, end_s: n - 0.48, score: flagged ? -7.5 : 0, flagged,
+      surah: 112, ayah: 1, word: n, text, start_s: n - 0.96, end_s: n - 0.48, score: flagged ? -7.5 : 0, flagged, extra_letters: 0, added: false,
     });
     const words = [word(1, 'قُلۡ', false), word(2, 'هُوَ', true), word(3, 'ٱللَّهُ', false), word(4, 'أَحَدٌ', true)];
     assert.equal(formatWords(words.map((w) => ({ ...w, flagged: false }))), 'words: all 4 heard as written');
     assert.equal(formatWords(words), 'words to check (2 of 4): هُوَ (112:1 word 2, 1.0s–1.5s); أَحَدٌ (112:1 word 4, 3.0s–3.5s)');
+    const added = words.map((w) => (w.word === 3 ? { ...w, added: true, extra_letters: 4 } : w.word === 4 ? { ...w, added: true } : w));
+    assert.equal(
+      formatWords(added),
+      'words to check (3 of 4): هُوَ (112:1 word 2, 1.0s–1.5s); ٱللَّهُ (112:1 word 3, 2.0s–2.5s, something added in or after it); ' +
+        'أَحَدٌ (112:1 word 4, 3.0s–3.5s, not as written, something added)',
+    );
     const result = { file: 'a.wav', status: 'ok' as const, verses: refs(112, 1), confidence: 0.9, start_s: 0, end_s: 4, candidates: [], words };
     assert.ok(formatResult(result).includes('\n  words to check (2 of 4): '));
     assert.ok(!formatResult({ ...result, words: undefined }).includes('words'), 'nothing about words unless asked');

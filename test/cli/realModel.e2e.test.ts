@@ -65,6 +65,17 @@ describe('ayat CLI with the trained model (models/ayat-ctc)', () => {
       const human = runCli(['identify', '--words', wav]);
       assert.equal(human.code, 0, human.stderr);
       assert.match(human.stdout, /words to check \(1 of 9\): شَيۡـٔٗاۖ \(82:19 word 6, \d+\.\ds–\d+\.\ds\)/);
+
+      // A word of 82:10 said before word 6, which stays: word 5 or 6 is marked, no other.
+      const donorClip = await decodeAudioFile(devClip('reciters/alafasy/082010.opus'));
+      const donorWords = (JSON.parse(runCli(['identify', '--words', '--json', devClip('reciters/alafasy/082010.opus')]).stdout) as IdentifyResult).words ?? [];
+      const donor = donorClip.samples.slice(Math.round(donorWords[1]!.start_s * 16000), Math.round(donorWords[2]!.start_s * 16000));
+      const addedWav = join(dir, 'added-word.wav');
+      writeWav(addedWav, splice(audio.samples, words[5]!.start_s, words[5]!.start_s, donor), audio.sampleRate);
+      const added = JSON.parse(runCli(['identify', '--words', '--json', addedWav]).stdout) as IdentifyResult;
+      assert.deepEqual(added.verses, [{ surah: 82, ayah: 19 }]);
+      const marked = (added.words ?? []).filter((w) => w.added).map((w) => w.word);
+      assert.ok(marked.length > 0 && marked.every((w) => w === 5 || w === 6), `words marked added: ${marked.join(',')}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

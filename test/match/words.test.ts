@@ -6,14 +6,14 @@ import { textToUnits, verseUnits } from '../../src/quran/units.js';
 import { validateCalibration, type Calibration } from '../../src/match/confidence.js';
 import { VerseMatcher } from '../../src/match/matcher.js';
 import type { AlignedUnit } from '../../src/match/types.js';
-import { DEFAULT_FLAG_BELOW, heardWords } from '../../src/match/words.js';
+import { DEFAULT_ADDED_FROM, DEFAULT_FLAG_BELOW, heardWords } from '../../src/match/words.js';
 import { rng, synthPosteriors } from '../decode/synth.js';
 
 const quran = loadQuran();
 const SYNTHETIC_CALIBRATION: unknown = createRequire(import.meta.url)('./synthetic-calibration.json');
 
-function unit(surah: number, ayah: number, index: number, startS: number, relLogProb: number): AlignedUnit {
-  return { verse: { surah, ayah }, unit: index, startFrame: 0, endFrame: 0, startS, endS: startS + 0.1, relLogProb };
+function unit(surah: number, ayah: number, index: number, startS: number, relLogProb: number, extraAfter = 0): AlignedUnit {
+  return { verse: { surah, ayah }, unit: index, startFrame: 0, endFrame: 0, startS, endS: startS + 0.1, relLogProb, extraAfter };
 }
 
 test('units are grouped into the words of the verse, scored by their mean, flagged below the threshold', () => {
@@ -57,6 +57,28 @@ test('a word cut by a chunk boundary is one word; verses follow one another', ()
   assert.ok(heard.every((h) => !h.flagged));
 });
 
+test("a word's extra letters are its units' extraAfter summed; from the threshold on, the word is marked added", () => {
+  const { wordOf } = verseUnits(quran.get({ surah: 112, ayah: 1 }));
+  // One extra letter inside word 1, then two after word 2's last unit.
+  const lastOf2 = wordOf.lastIndexOf(2);
+  const units = Array.from(wordOf, (_, i) => unit(112, 1, i, i * 0.1, 0, i === wordOf.indexOf(1) || i === lastOf2 ? (i === lastOf2 ? 2 : 1) : 0));
+  const heard = heardWords(units);
+  assert.deepEqual(
+    heard.map((h) => h.extraLetters),
+    [0, 1, 2, 0],
+  );
+  assert.equal(DEFAULT_ADDED_FROM, 2);
+  assert.deepEqual(
+    heard.map((h) => h.added),
+    [false, false, true, false],
+  );
+  assert.deepEqual(
+    heardWords(units, DEFAULT_FLAG_BELOW, undefined, 1).map((h) => h.added),
+    [false, true, true, false],
+    'the threshold is a parameter',
+  );
+});
+
 test('a unit past the end of its verse is an error, not a silent wrong word', () => {
   assert.throws(() => heardWords([unit(112, 1, 999, 0, 0)]), /past the end of 112:1/);
 });
@@ -76,7 +98,7 @@ function editedUnits(surah: number, ayah: number, k: number, replacement: ArrayL
   return out;
 }
 
-test('the matcher hears every word of a clean recitation and flags a swapped or skipped word', () => {
+test('the matcher hears every word of a clean recitation, flags a swapped or skipped word, marks an added one', () => {
   const matcher = new VerseMatcher(quran.verses, { calibration: validateCalibration(SYNTHETIC_CALIBRATION as Calibration) });
   const r = rng(7);
   const verse = quran.get({ surah: 2, ayah: 255 });
@@ -102,6 +124,16 @@ test('the matcher hears every word of a clean recitation and flags a swapped or 
     [k],
   );
   assert.ok(swappedFlags[0]!.score < DEFAULT_FLAG_BELOW);
+
+  assert.deepEqual(cleanWords.filter((w) => w.added), [], 'nothing added to a clean recitation');
+
+  // Another verse's word said before word k, which stays: the word before it or word k is marked added.
+  const added = verseUnits(verse).ids.slice();
+  const at = verseUnits(verse).wordOf.indexOf(k);
+  const inserted = matcher.match(synthPosteriors([...added.slice(0, at), ...textToUnits('فَسَوۡفَ').ids, ...added.slice(at)], r));
+  assert.deepEqual(inserted.verses, [{ surah: 2, ayah: 255 }]);
+  const marked = heardWords(inserted.detail!.units).filter((w) => w.added).map((w) => w.word);
+  assert.ok(marked.length > 0 && marked.every((w) => w === k - 1 || w === k), `marked ${marked.join(',')}: only the words beside the insertion`);
 
   const skipped = matcher.match(synthPosteriors(editedUnits(2, 255, k), r));
   assert.deepEqual(skipped.verses, [{ surah: 2, ayah: 255 }]);

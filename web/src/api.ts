@@ -21,6 +21,8 @@ export interface HeardWord extends VerseRef {
   end_s: number;
   score: number;
   flagged: boolean;
+  /** Something not in the verse was probably said in or right after the word. */
+  added: boolean;
 }
 
 export interface IdentifyResponse {

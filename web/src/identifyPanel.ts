@@ -62,20 +62,24 @@ function flaggedIn(words: readonly HeardWord[] | undefined, verse: VerseRef): Se
   return new Set((words ?? []).filter((w) => w.flagged && w.surah === verse.surah && w.ayah === verse.ayah).map((w) => w.word));
 }
 
-/** The flagged words, each playable, or a line saying every word was heard as written. */
+/** The flagged words and those with something added, each playable, or a line saying every word was heard as written. */
 function wordsToCheck(words: readonly HeardWord[], audio: HTMLAudioElement): HTMLElement {
-  const flagged = words.filter((w) => w.flagged);
-  if (flagged.length === 0) return el('p', { class: 'words-ok' }, `All ${words.length} words heard as written.`);
-  const items = flagged.map((w) => {
+  const toCheck = words.filter((w) => w.flagged || w.added);
+  if (toCheck.length === 0) return el('p', { class: 'words-ok' }, `All ${words.length} words heard as written.`);
+  const items = toCheck.map((w) => {
+    // What was added after a word lies before the next word: play up to it.
+    const next = words[words.indexOf(w) + 1];
+    const end = w.added && next ? next.start_s : w.end_s;
     const button = el('button', { type: 'button', class: 'play-word', 'aria-label': `Play word ${w.word} of ${w.surah}:${w.ayah}` }, '▶');
-    button.addEventListener('click', () => void playRange(audio, w.start_s, w.end_s));
-    return el('li', {}, button, ' ', el('span', { lang: 'ar', dir: 'rtl', class: 'arabic-inline' }, w.text), ` ${w.surah}:${w.ayah}, word ${w.word} (${w.start_s.toFixed(1)}–${w.end_s.toFixed(1)} s)`);
+    button.addEventListener('click', () => void playRange(audio, w.start_s, end));
+    const what = w.added ? (w.flagged ? ', not as written, something added' : ', something added in or after it') : '';
+    return el('li', {}, button, ' ', el('span', { lang: 'ar', dir: 'rtl', class: 'arabic-inline' }, w.text), ` ${w.surah}:${w.ayah}, word ${w.word} (${w.start_s.toFixed(1)}–${end.toFixed(1)} s)${what}`);
   });
   return el(
     'section',
     { class: 'words-check', 'aria-label': 'Words to check' },
-    el('h3', {}, `Words to check (${flagged.length} of ${words.length})`),
-    el('p', { class: 'muted' }, 'Probably not recited as written: a different word, a skipped word, or unclear.'),
+    el('h3', {}, `Words to check (${toCheck.length} of ${words.length})`),
+    el('p', { class: 'muted' }, 'Probably not recited as written: a different word, a skipped word, or unclear; or something said in or after it that the verse does not have.'),
     el('ul', {}, ...items),
   );
 }
