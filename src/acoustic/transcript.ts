@@ -16,13 +16,14 @@ export const TRANSCRIPT_UNIT_P = 0.8;
 /**
  * A transcript in plain spelling, brought nearer the verses' units: the definite article's
  * alef (also after و ف ب ك) is silent in connected recitation, and the verses' Uthmani text
- * writes it as alef wasla, which has no unit (units.md): الله → لله, والعصر → ولعصر.
+ * writes it as alef wasla, which has no unit (units.md): الله → لله, والعصر → ولعصر (vowel
+ * marks, where a transcriber writes them, may sit between).
  */
 export function transcriptText(text: string): string {
   return text
     .split(/\s+/)
     .filter((w) => w.length > 0)
-    .map((w) => w.replace(/^([وفبك]?)ال(?=\p{L})/u, '$1ل'))
+    .map((w) => w.replace(/^([وفبك]\p{M}*)?ال(?=\p{M}*\p{L})/u, '$1ل'))
     .join(' ');
 }
 

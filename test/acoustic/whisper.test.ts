@@ -22,6 +22,8 @@ const verses = (r: { verses: readonly { surah: number; ayah: number }[] }): stri
 describe('a transcript as posteriors', () => {
   it("drops the definite article's alef, as the verses' alef wasla has no unit", () => {
     assert.equal(transcriptText('  قل هو الله احد  والعصر بالحق كالعهن لا الا '), 'قل هو لله احد ولعصر بلحق كلعهن لا لا');
+    assert.equal(transcriptText('وَالْعَصْرِ بِاللَّهِ الرَّحْمَٰنِ'), 'وَلْعَصْرِ بِللَّهِ لرَّحْمَٰنِ', 'with vowel marks');
+    assert.equal(transcriptText('ال الم'), 'ال لم', 'the article needs a letter after it');
   });
 
   it("gives each unit a sure frame, then a blank one, spread over the segment", () => {
