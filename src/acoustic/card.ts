@@ -10,7 +10,10 @@ export const MODEL_FORMAT = 'ctc-onnx';
 /** A Whisper folder run through transformers.js (whisper.ts): never written in a card.json, made when it loads. */
 export const WHISPER_FORMAT = 'whisper-transformers-js';
 export const MODEL_SAMPLE_RATE = 16000;
-export const LETTER_MAPPING = 'letters';
+/** How a model's own tokens are read as letters: Arabic script, or Buckwalter transliteration. */
+export const UNIT_MAPPINGS = ['letters', 'buckwalter'] as const;
+export type UnitMapping = (typeof UNIT_MAPPINGS)[number];
+export const LETTER_MAPPING: UnitMapping = 'letters';
 const INPUT_NORMALISATIONS = ['none', 'zero_mean_unit_var'] as const;
 const OUTPUT_KINDS = ['log_probs', 'logits'] as const;
 export type InputNormalisation = (typeof INPUT_NORMALISATIONS)[number];
@@ -30,8 +33,8 @@ export interface ModelCard {
   readonly frame_shift_s: number;
   /** CTC output columns: VOCAB (blank first), or with `unit_mapping` the model's own tokens. */
   readonly units: readonly string[];
-  /** "letters": `units` is the model's own vocabulary, each token read as letters (src/acoustic/unitMap.ts). */
-  readonly unit_mapping?: typeof LETTER_MAPPING;
+  /** `units` is the model's own vocabulary, each token read as letters ("letters": Arabic script; "buckwalter": its transliteration; src/acoustic/unitMap.ts). */
+  readonly unit_mapping?: UnitMapping;
   /** Column of the CTC blank in `units` (default 0). */
   readonly blank?: number;
   /** Name of the graph input: float32 [1, N] raw samples. */
@@ -131,7 +134,9 @@ export function parseModelCard(json: unknown, where: string): ModelCard {
     if (card.blank !== undefined && card.blank !== 0) throw bad(`"blank" other than 0 needs "unit_mapping": "${LETTER_MAPPING}"`);
     checkUnits(card.units, where);
   } else {
-    if (card.unit_mapping !== LETTER_MAPPING) throw bad(`"unit_mapping" is ${JSON.stringify(card.unit_mapping)}, expected "${LETTER_MAPPING}"`);
+    if (!UNIT_MAPPINGS.includes(card.unit_mapping as UnitMapping)) {
+      throw bad(`"unit_mapping" is ${JSON.stringify(card.unit_mapping)}, expected ${UNIT_MAPPINGS.map((m) => `"${m}"`).join(' or ')}`);
+    }
     if (!Array.isArray(card.units) || card.units.length < 2 || !card.units.every((u) => typeof u === 'string')) {
       throw bad(`"units" must be the model's tokens, an array of strings`);
     }

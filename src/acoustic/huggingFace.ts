@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { LETTER_MAPPING, MODEL_FORMAT, MODEL_SAMPLE_RATE, parseModelCard, readModelJson, type ModelCard } from './card.js';
+import { LETTER_MAPPING, MODEL_FORMAT, MODEL_SAMPLE_RATE, parseModelCard, readModelJson, type ModelCard, type UnitMapping } from './card.js';
 import { ModelError } from './errors.js';
+import { VOCAB } from '../quran/units.js';
 import { sha256File } from './hash.js';
+import { mapVocabulary, VocabularyError } from './unitMap.js';
 
 /**
  * A CTC model exported from Hugging Face transformers to ONNX (`optimum-cli export onnx`: a
@@ -50,6 +52,29 @@ function tokensOf(vocab: Record<string, unknown>, path: string): string[] {
   return tokens;
 }
 
+/**
+ * Letter units a vocabulary must spell, read as Buckwalter, to be taken for Buckwalter: more than
+ * English letters can (lower-case a–z spell 20: b t v j x d r z s g f q k l m n h w y p).
+ */
+const BUCKWALTER_MIN_UNITS = 26;
+
+/**
+ * How an export's tokens are spelt: Arabic script, or, where that spells too few of ayat's
+ * letters and Buckwalter transliteration spells nearly all, Buckwalter. Neither: Arabic script,
+ * and loading says how few letters it spells.
+ */
+function scriptOf(tokens: readonly string[], blank: number): UnitMapping {
+  const spelt = (script: UnitMapping): number => {
+    try {
+      return VOCAB.length - 1 - mapVocabulary(tokens, blank, script).missing.length;
+    } catch (err) {
+      if (err instanceof VocabularyError) return 0;
+      throw err;
+    }
+  };
+  return spelt(LETTER_MAPPING) === 0 && spelt('buckwalter') >= BUCKWALTER_MIN_UNITS ? 'buckwalter' : LETTER_MAPPING;
+}
+
 /** The card of a transformers CTC export; the graph's SHA-256 is computed, there being none to check against. */
 export async function cardFromHuggingFace(dir: string): Promise<ModelCard> {
   const configPath = join(dir, HF_CONFIG_FILE);
@@ -83,6 +108,7 @@ export async function cardFromHuggingFace(dir: string): Promise<ModelCard> {
   }
   const padId = config.pad_token_id;
   const blank = typeof padId === 'number' && padId >= 0 && padId < tokens.length ? padId : Math.max(0, tokens.indexOf('<pad>'));
+  const script = scriptOf(tokens, blank);
   return parseModelCard(
     {
       name: basename(dir),
@@ -93,7 +119,7 @@ export async function cardFromHuggingFace(dir: string): Promise<ModelCard> {
       sample_rate: MODEL_SAMPLE_RATE,
       frame_shift_s: frameShiftS,
       units: tokens,
-      unit_mapping: LETTER_MAPPING,
+      unit_mapping: script,
       blank,
       input: 'input_values',
       // Wav2Vec2FeatureExtractor normalises unless told not to.

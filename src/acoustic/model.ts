@@ -227,7 +227,7 @@ function graphNames(session: InferenceSession, card: ModelCard, path: string): {
 function unitMapOf(card: ModelCard, dir: string): UnitMap | undefined {
   if (card.unit_mapping === undefined) return undefined;
   try {
-    return mapVocabulary(card.units, card.blank ?? 0);
+    return mapVocabulary(card.units, card.blank ?? 0, card.unit_mapping);
   } catch (err) {
     if (err instanceof VocabularyError) throw new ModelError('units_mismatch', `${dir}: ${err.message}`);
     throw err;

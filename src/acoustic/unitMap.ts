@@ -1,4 +1,6 @@
+import { fromBuckwalter } from '../quran/buckwalter.js';
 import { BLANK, VOCAB, wordUnits } from '../quran/units.js';
+import type { UnitMapping } from './card.js';
 
 /**
  * A CTC model trained on its own vocabulary (a Hugging Face wav2vec2 fine-tune, say) emits
@@ -8,6 +10,8 @@ import { BLANK, VOCAB, wordUnits } from '../quran/units.js';
  * land on ayat's units and the matcher runs unchanged.
  */
 export interface UnitMap {
+  /** How the tokens were read: Arabic script, or Buckwalter transliteration. */
+  readonly script: UnitMapping;
   /** Per model column, the ayat unit it feeds (BLANK for the blank and for tokens that are no letter). */
   readonly unitOf: Int32Array;
   /** Tokens that are no letter, folded into the blank. */
@@ -26,7 +30,7 @@ export class VocabularyError extends Error {
 }
 
 /** Maps a model's tokens (column order) onto ayat's units; `blank` is the model's blank column. */
-export function mapVocabulary(tokens: readonly string[], blank: number): UnitMap {
+export function mapVocabulary(tokens: readonly string[], blank: number, script: UnitMapping = 'letters'): UnitMap {
   if (!Number.isInteger(blank) || blank < 0 || blank >= tokens.length) {
     throw new VocabularyError(`blank index ${blank} is outside the vocabulary (${tokens.length} tokens)`);
   }
@@ -36,7 +40,8 @@ export function mapVocabulary(tokens: readonly string[], blank: number): UnitMap
   const truncated: string[] = [];
   tokens.forEach((token, column) => {
     if (column === blank) return;
-    const units = [...wordUnits(token.trim())];
+    const text = token.trim();
+    const units = [...wordUnits(script === 'buckwalter' ? fromBuckwalter(text) : text)];
     if (units.length === 0) {
       folded.push(token);
       return;
@@ -49,10 +54,10 @@ export function mapVocabulary(tokens: readonly string[], blank: number): UnitMap
   const letters = VOCAB.length - 1 - missing.length;
   if (letters < MIN_COVERED_UNITS) {
     throw new VocabularyError(
-      `the model's ${tokens.length} tokens spell only ${letters} of ayat's ${VOCAB.length - 1} letter units; ayat needs an Arabic character-level CTC model`,
+      `the model's ${tokens.length} tokens spell only ${letters} of ayat's ${VOCAB.length - 1} letter units${script === 'buckwalter' ? ' (read as Buckwalter)' : ''}; ayat needs an Arabic character-level CTC model`,
     );
   }
-  return { unitOf, folded, truncated, missing };
+  return { script, unitOf, folded, truncated, missing };
 }
 
 /** Floor for units no token feeds: finite, so alignment arithmetic stays finite. */

@@ -42,6 +42,8 @@ export interface ModelDescription {
   readonly input: string;
   /** Null when the model emits ayat's own units (or writes text). */
   readonly vocabulary: {
+    /** "letters" (Arabic script) or "buckwalter" (its transliteration). */
+    readonly read_as: string;
     readonly tokens: number;
     readonly letter_units: number;
     readonly folded_into_blank: readonly string[];
@@ -78,6 +80,7 @@ export function describeModel(model: AcousticModel): ModelDescription {
         : 'raw 16-kHz samples',
     vocabulary: map
       ? {
+          read_as: map.script,
           tokens: card.units.length,
           letter_units: VOCAB.length - 1 - map.missing.length,
           folded_into_blank: map.folded,
@@ -101,7 +104,7 @@ export function formatDescription(d: ModelDescription): string {
         : `${ms(d.frame_s)}, pooled ${Math.round(d.matcher_frame_s / d.frame_s)} into one: ${ms(d.matcher_frame_s)} for the matcher`;
   const units = d.vocabulary
     ? [
-        `${d.vocabulary.tokens} tokens onto ${d.vocabulary.letter_units} of ayat's ${VOCAB.length - 1} letter units`,
+        `${d.vocabulary.tokens} tokens${d.vocabulary.read_as === 'buckwalter' ? ' (Buckwalter transliteration)' : ''} onto ${d.vocabulary.letter_units} of ayat's ${VOCAB.length - 1} letter units`,
         `folded into the blank: ${list(d.vocabulary.folded_into_blank)}`,
         `spelling two units (the first kept): ${list(d.vocabulary.first_unit_only)}`,
         `units no token spells: ${list(d.vocabulary.units_without_token)}`,

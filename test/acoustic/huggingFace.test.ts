@@ -149,6 +149,7 @@ describe('a transformers CTC export as the acoustic model', () => {
     assert.equal(d.matcher_frame_s, 0.06);
     assert.equal(d.input, 'zero mean, unit variance per segment');
     assert.deepEqual(d.vocabulary, {
+      read_as: 'letters',
       tokens: 47,
       letter_units: 31,
       folded_into_blank: ['<s>', '</s>', '<unk>', '|', 'ٱ', 'َ', 'ُ', 'ِ', 'ّ', 'a'],
@@ -193,6 +194,9 @@ describe('a transformers CTC export as the acoustic model', () => {
       'bad_card',
       /takes 8000 Hz audio/,
     );
+    const buckwalterVocab = Object.fromEntries(['<pad>', '|', "'", 'A', ...'btvjHxd*rzs$SDTZEgfqklmnhwYyp'].map((t, i) => [t, i]));
+    const buckwalter = await cardFromHuggingFace(folder('buckwalter', { 'config.json': ctc, 'vocab.json': buckwalterVocab, 'model.onnx': 'x' }));
+    assert.equal(buckwalter.unit_mapping, 'buckwalter', 'a Buckwalter vocabulary is recognised');
     const latin = Object.fromEntries(['<pad>', '|', ...'abcdefghijklmnopqrstuvwxyz'].map((t, i) => [t, i]));
     await rejectsWith(AcousticModel.load(folder('english', { 'config.json': ctc, 'vocab.json': latin, 'model.onnx': 'x' })), 'units_mismatch', /spell only 0 of ayat's 31/);
     const r = runCli(['identify', '--model', join(root, 'speecht5'), devClip('reciters/husary/082019.opus')]);

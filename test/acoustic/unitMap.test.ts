@@ -28,6 +28,19 @@ describe('mapVocabulary', () => {
     assert.deepEqual([...map.missing].sort(), ['ظ', 'ى'].sort());
   });
 
+  it('reads a Buckwalter vocabulary as the letters it transliterates; | stays the word separator', () => {
+    const buckwalter = ['<pad>', '|', "'", '>', '<', 'A', 'b', 'p', 't', 'v', 'j', 'H', 'x', 'd', '*', 'r', 'z', 's', '$', 'S', 'D', 'T', 'Z', 'E', 'g', 'f', 'q', 'k', 'l', 'm', 'n', 'h', 'w', 'Y', 'y', 'a', '~', '{'];
+    const map = mapVocabulary(buckwalter, 0, 'buckwalter');
+    assert.equal(map.script, 'buckwalter');
+    const unitOf = (token: string): string => VOCAB[map.unitOf[buckwalter.indexOf(token)]!]!;
+    assert.deepEqual(['$', '*', 'E', 'p', 'Y', '>', "'"].map(unitOf), ['ش', 'ذ', 'ع', 'ة', 'ى', 'ء', 'ء']);
+    assert.deepEqual(map.folded, ['|', 'a', '~', '{']);
+    assert.deepEqual(map.missing, []);
+    assert.throws(() => mapVocabulary(buckwalter, 0), /spell only 0 of ayat's 31 letter units/, 'not Arabic script');
+    const english = ['<pad>', '|', ...'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "'"];
+    assert.throws(() => mapVocabulary(english, 0, 'buckwalter'), /spell only \d+ of ayat's 31 letter units \(read as Buckwalter\)/);
+  });
+
   it('refuses a vocabulary that is not Arabic letters, and a blank outside it', () => {
     const latin = ['<pad>', '|', ...'abcdefghijklmnopqrstuvwxyz'];
     assert.throws(() => mapVocabulary(latin, 0), (e: unknown) => e instanceof VocabularyError && /spell only 0 of ayat's 31 letter units/.test(e.message));
