@@ -65,7 +65,7 @@ describe('web UI with the trained model', () => {
     await page.close();
   });
 
-  it('a recitation with a word left out → that word marked in the verse and listed, playable', async () => {
+  it('a recitation with a word left out, or one added → the word marked in the verse and listed, playable', async () => {
     // A real clip of 82:19; the API gives its words' times, and word 6 is cut out of it.
     const original = devClip('reciters/alafasy/082019.opus');
     const form = new FormData();
@@ -92,6 +92,22 @@ describe('web UI with the trained model', () => {
       return !!a && a.currentTime > 0;
     });
     await page.screenshot({ path: artifactPath('identify-words.png'), fullPage: true });
+
+    // A word of 82:10 said before word 6, which stays: word 5 or 6 marked added, listed.
+    const donorClip = devClip('reciters/alafasy/082010.opus');
+    const donorForm = new FormData();
+    donorForm.append('audio', new Blob([readFileSync(donorClip)]), '082010.opus');
+    const donorWords = (await t.json('/identify', { method: 'POST', body: donorForm })).body.words;
+    const donorAudio = await decodeAudioFile(donorClip);
+    const donor = donorAudio.samples.slice(Math.round(donorWords[1].start_s * 16000), Math.round(donorWords[2].start_s * 16000));
+    const addedWav = join(work, 'word-added.wav');
+    writeWav(addedWav, splice(audio.samples, body.words[5].start_s, body.words[5].start_s, donor), audio.sampleRate);
+    await page.setInputFiles('#audio-file', addedWav);
+    await page.waitForFunction(() => document.querySelector('#identify-result mark.added') !== null, undefined, { timeout: 120_000 });
+    const added = await page.locator('#identify-result mark.added').allTextContents();
+    assert.ok(added.length > 0 && added.every((w) => w === body.words[4].text || w === body.words[5].text), `marked added: ${added.join(' ')}`);
+    assert.match((await page.textContent('#identify-result .words-check')) ?? '', /something added in or after it|not as written, something added/);
+    await page.screenshot({ path: artifactPath('identify-added.png'), fullPage: true });
     await page.close();
   });
 

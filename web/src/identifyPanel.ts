@@ -5,7 +5,7 @@ import { LiveFollower, type LiveUpdate } from './liveFollow';
 import { PcmTap } from './pcmTap';
 import { MicRecorder } from './recorder';
 import { playRange } from './segmentPlayer';
-import { surahLine, verseBlock } from './verseView';
+import { surahLine, verseBlock, type WordMarks } from './verseView';
 
 /** Verses shown in full; longer answers list the rest by reference. */
 const MAX_VERSES_SHOWN = 7;
@@ -47,7 +47,7 @@ function renderResult(r: IdentifyResponse, audioUrl: string): void {
         el('label', { for: 'confidence-meter' }, `Confidence ${percent(r.confidence)} `),
         el('meter', { id: 'confidence-meter', min: '0', max: '1', low: '0.5', high: '0.8', optimum: '1', value: String(r.confidence) }),
       ),
-      ...shown.map((v) => verseBlock(v, flaggedIn(r.words, v))),
+      ...shown.map((v) => verseBlock(v, marksIn(r.words, v))),
       rest.length > 0 && el('p', { class: 'muted' }, `…and ${formatVerses(rest)}`),
       el('div', { class: 'player' }, play, audio),
       r.words !== undefined && r.words.length > 0 && wordsToCheck(r.words, audio),
@@ -57,9 +57,10 @@ function renderResult(r: IdentifyResponse, audioUrl: string): void {
   );
 }
 
-/** The 1-based numbers of `verse`'s flagged words. */
-function flaggedIn(words: readonly HeardWord[] | undefined, verse: VerseRef): Set<number> {
-  return new Set((words ?? []).filter((w) => w.flagged && w.surah === verse.surah && w.ayah === verse.ayah).map((w) => w.word));
+/** The 1-based numbers of `verse`'s flagged words and of those with something added. */
+function marksIn(words: readonly HeardWord[] | undefined, verse: VerseRef): WordMarks {
+  const own = (words ?? []).filter((w) => w.surah === verse.surah && w.ayah === verse.ayah);
+  return { flagged: new Set(own.filter((w) => w.flagged).map((w) => w.word)), added: new Set(own.filter((w) => w.added).map((w) => w.word)) };
 }
 
 /** The flagged words and those with something added, each playable, or a line saying every word was heard as written. */
@@ -142,13 +143,13 @@ function wireDropzone(): void {
   });
 }
 
-/** While recording: the verse heard in the latest seconds (flagged words marked) and the verses so far. */
+/** While recording: the verse heard in the latest seconds (words to check marked) and the verses so far. */
 function renderLive({ answer, trail }: LiveUpdate): void {
   const current = answer.status === 'ok' ? answer.verse_details[answer.verse_details.length - 1] : undefined;
   const parts: HTMLElement[] = [el('h2', {}, 'Following along')];
   if (current) {
     parts.push(el('p', { class: 'ref live-ref' }, `${current.surah}:${current.ayah} · ${current.surah_transliteration}`));
-    parts.push(verseBlock(current, flaggedIn(answer.words, current)));
+    parts.push(verseBlock(current, marksIn(answer.words, current)));
   } else {
     parts.push(el('p', { class: 'muted' }, 'Listening… no verse in the last seconds.'));
   }
