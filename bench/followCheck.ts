@@ -9,6 +9,7 @@ import { Follower } from '../src/engine/follow.js';
 import { parseMode } from '../src/cli/options.js';
 import { lazyModeIdentifier } from '../src/engine/modes.js';
 import { applyFilters, loadManifest, parseFilter } from './manifest.js';
+import { runScript } from './runScript.js';
 
 const PIECE_S = 0.5;
 const key = (v: { surah: number; ayah: number }): string => `${v.surah}:${v.ayah}`;
@@ -54,10 +55,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`followCheck: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runScript('followCheck', main);

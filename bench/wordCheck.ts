@@ -27,6 +27,7 @@ import { loadQuran } from '../src/quran/corpus.js';
 import { applyFilters, loadManifest, parseFilter, type BenchSample } from './manifest.js';
 import { sampleAt, splice } from './audioEdit.js';
 import { seededRandom } from './random.js';
+import { runScript } from './runScript.js';
 
 const THRESHOLDS = [-2, -3, -4, -5, -6, -8];
 type EditKind = 'skipped' | 'swapped' | 'inserted';
@@ -270,10 +271,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`wordCheck: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runScript('wordCheck', main);

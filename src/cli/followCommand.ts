@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { decodeAudioFile, SAMPLE_RATE } from '../audio/index.js';
 import { Follower, type FollowEvent } from '../engine/follow.js';
-import { defaultMode, lazyModeIdentifier, type ModeModelOptions } from '../engine/modes.js';
+import { lazyModeIdentifier, type ModeModelOptions } from '../engine/modes.js';
 import { loadQuran } from '../quran/corpus.js';
 import type { CliIO } from './io.js';
-import { MODEL_ARGS, modelOptionsOf, parseMode } from './options.js';
+import { MODEL_ARGS, modelOptionsOf, modeOf } from './options.js';
 import { FOLLOW_HELP, UsageError } from './usage.js';
 
 /** A file is fed to the follower in pieces of this length, as if it were being recorded. */
@@ -29,7 +29,7 @@ export async function followCommand(argv: readonly string[], io: CliIO, stdin: A
   }
   if (positionals.length !== 1) throw new UsageError('follow needs one input: an audio file, or - for raw 16-kHz 16-bit mono PCM on stdin');
   const models: ModeModelOptions = modelOptionsOf(values);
-  const mode = values.mode === undefined ? defaultMode(models) : parseMode(values.mode);
+  const mode = modeOf(values.mode, models);
   const follower = new Follower(lazyModeIdentifier(mode, models), SAMPLE_RATE);
   const print = (events: readonly FollowEvent[]): void => {
     for (const e of events) io.out(values.json ? `${JSON.stringify(eventJson(e))}\n` : formatEvent(e));

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { Identifier } from '../engine/identify.js';
-import { defaultMode, lazyModeIdentifier, loadModeModels, modeIdentifier, type ModeModelOptions } from '../engine/modes.js';
+import { lazyModeIdentifier, loadModeModels, modeIdentifier, type ModeModelOptions } from '../engine/modes.js';
 import { formatResult } from './formatResult.js';
 import type { CliIO } from './io.js';
-import { MODEL_ARGS, modelOptionsOf, parseMode, parsePositiveInt } from './options.js';
+import { MODEL_ARGS, modelOptionsOf, modeOf, parsePositiveInt } from './options.js';
 import { IDENTIFY_HELP, UsageError } from './usage.js';
 
 export const DEFAULT_TOP = 5;
@@ -28,7 +28,7 @@ export async function identifyCommand(argv: readonly string[], io: CliIO): Promi
     return 0;
   }
   const models: ModeModelOptions = modelOptionsOf(values);
-  const mode = values.mode === undefined ? defaultMode(models) : parseMode(values.mode);
+  const mode = modeOf(values.mode, models);
   const top = parsePositiveInt(values.top, '--top', DEFAULT_TOP);
   if (values.words && (mode === 'clap' || mode === 'lightweight')) {
     throw new UsageError(`--words needs a mode that hears words (hybrid or full), not ${mode}`);

@@ -1,4 +1,4 @@
-import { MODES, type Mode, type ModeModelOptions } from '../engine/modes.js';
+import { defaultMode, MODES, type Mode, type ModeModelOptions } from '../engine/modes.js';
 import { UsageError } from './usage.js';
 
 export { MODES, type Mode };
@@ -8,6 +8,11 @@ export function parseMode(value: string): Mode {
     throw new UsageError(`unknown mode "${value}" (modes: ${MODES.join(', ')})`);
   }
   return value as Mode;
+}
+
+/** A command's --mode, or the default mode for the models given (see defaultMode). */
+export function modeOf(value: string | undefined, models: ModeModelOptions): Mode {
+  return value === undefined ? defaultMode(models) : parseMode(value);
 }
 
 /** bench's --mode: one mode, a comma-separated list, or "all". */
