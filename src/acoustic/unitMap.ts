@@ -63,12 +63,12 @@ export function mapVocabulary(tokens: readonly string[], blank: number, script: 
 /** Floor for units no token feeds: finite, so alignment arithmetic stays finite. */
 const MISSING_LOG_PROB = -50;
 
-function logSumExp(values: readonly number[]): number {
+function logSumExp(values: ArrayLike<number>): number {
   let max = -Infinity;
-  for (const v of values) if (v > max) max = v;
+  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
   if (max === -Infinity) return -Infinity;
   let sum = 0;
-  for (const v of values) sum += Math.exp(v - max);
+  for (let i = 0; i < values.length; i++) sum += Math.exp(values[i]! - max);
   return max + Math.log(sum);
 }
 
@@ -92,7 +92,7 @@ export function toUnitLogProbs(
   const feeding: number[][] = Array.from({ length: V }, () => []);
   for (let t = 0; t < frames; t++) {
     const row = output.subarray(t * columns, (t + 1) * columns);
-    const norm = kind === 'logits' ? logSumExp(Array.from(row)) : 0;
+    const norm = kind === 'logits' ? logSumExp(row) : 0;
     for (const list of feeding) list.length = 0;
     for (let c = 0; c < columns; c++) feeding[map.unitOf[c]!]!.push(row[c]! - norm);
     for (let u = 0; u < V; u++) out[t * V + u] = feeding[u]!.length === 0 ? MISSING_LOG_PROB : logSumExp(feeding[u]!);

@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AcousticModel } from '../acoustic/model.js';
 import { loadModel } from '../engine/loadModel.js';
-import { MODEL_CALIBRATION_FILES, type CalibratedMode } from '../engine/modelCalibration.js';
+import { MODEL_CALIBRATION_FILES, modelCalibration, type CalibratedMode } from '../engine/modelCalibration.js';
 import { VOCAB } from '../quran/units.js';
 import type { CliIO } from './io.js';
 import { UsageError } from './usage.js';
@@ -58,11 +56,12 @@ export function describeModel(model: AcousticModel): ModelDescription {
   const { card } = model;
   const transcribes = model.transcribes;
   const map = model.vocabulary;
+  // modelCalibration reads (and checks) the file each mode would use, so a broken one is reported here too.
   const calibration = Object.fromEntries(
-    (Object.keys(MODEL_CALIBRATION_FILES) as CalibratedMode[]).map((mode) => {
-      const file = MODEL_CALIBRATION_FILES[mode];
-      return [mode, existsSync(join(model.dir, file)) ? file : 'built-in'];
-    }),
+    (Object.keys(MODEL_CALIBRATION_FILES) as CalibratedMode[]).map((mode) => [
+      mode,
+      modelCalibration(model.dir, mode) ? MODEL_CALIBRATION_FILES[mode] : 'built-in',
+    ]),
   ) as Record<CalibratedMode, string>;
   return {
     dir: model.dir,

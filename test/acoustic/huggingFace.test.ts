@@ -121,6 +121,9 @@ describe('a transformers CTC export as the acoustic model', () => {
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /calibration\.json is not a calibration: calibration features \[frameScore\] do not match/);
     assert.doesNotMatch(r.stderr, /^\s+at /m);
+    const described = runCli(['model', dir]);
+    assert.equal(described.code, 1, 'ayat model reports the calibration identify would refuse');
+    assert.match(described.stderr, /calibration\.json is not a calibration/);
   });
 
   it('ayat bench --fit-calibration fits one for the model and says where it belongs', () => {
