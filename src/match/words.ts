@@ -38,6 +38,15 @@ export const DEFAULT_FLAG_BELOW = -3;
 /** From this many extra letters in or right after a word, something was probably added there (docs/words.md). */
 export const DEFAULT_ADDED_FROM = 2;
 
+export interface HeardWordsOptions {
+  /** Words scoring below this are flagged (default DEFAULT_FLAG_BELOW). */
+  readonly flagBelow?: number;
+  /** Words with this many extra letters or more are marked added (default DEFAULT_ADDED_FROM). */
+  readonly addedFrom?: number;
+  /** Where a verse's text comes from (default: the bundled Quran). */
+  readonly verseOf?: (ref: VerseRef) => Verse;
+}
+
 const sameRef = (a: VerseRef, b: VerseRef): boolean => a.surah === b.surah && a.ayah === b.ayah;
 
 /** The words of a verse, split as the unit rules split them (src/quran/units.ts). */
@@ -50,12 +59,8 @@ export function verseWords(verse: Verse): string[] {
  * Consecutive units of the same word make one word, so a word heard across a chunk boundary, or
  * in the overlap of two chunks, is reported once.
  */
-export function heardWords(
-  units: readonly AlignedUnit[],
-  flagBelow = DEFAULT_FLAG_BELOW,
-  verseOf: (ref: VerseRef) => Verse = (ref) => loadQuran().get(ref),
-  addedFrom = DEFAULT_ADDED_FROM,
-): HeardWord[] {
+export function heardWords(units: readonly AlignedUnit[], options: HeardWordsOptions = {}): HeardWord[] {
+  const { flagBelow = DEFAULT_FLAG_BELOW, addedFrom = DEFAULT_ADDED_FROM, verseOf = (ref: VerseRef) => loadQuran().get(ref) } = options;
   const out: HeardWord[] = [];
   let verse: Verse | undefined;
   let wordOf: Int32Array = new Int32Array(0);

@@ -37,7 +37,7 @@ test('units are grouped into the words of the verse, scored by their mean, flagg
   assert.equal(heard[0]!.startS, 0);
   assert.ok(Math.abs(heard[0]!.endS - (lastOfFirst * 0.1 + 0.1)) < 1e-9);
   assert.deepEqual(
-    heardWords(units, -0.4).map((h) => h.flagged),
+    heardWords(units, { flagBelow: -0.4 }).map((h) => h.flagged),
     [true, true, true, true],
     'the threshold is a parameter',
   );
@@ -73,7 +73,7 @@ test("a word's extra letters are its units' extraAfter summed; from the threshol
     [false, false, true, false],
   );
   assert.deepEqual(
-    heardWords(units, DEFAULT_FLAG_BELOW, undefined, 1).map((h) => h.added),
+    heardWords(units, { addedFrom: 1 }).map((h) => h.added),
     [false, true, true, false],
     'the threshold is a parameter',
   );
