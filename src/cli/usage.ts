@@ -82,6 +82,8 @@ export function identifyHelp(preferred: Mode): string {
 
 Prints, per file, the recited verse or span (e.g. 112:1-4), the surah name,
 the Arabic text, a confidence (0-1), where it is in the clip, and runners-up.
+A file given as - is one recording piped to stdin, in any format a file may
+have (e.g. curl -s https://…/clip.mp3 | ayat identify -).
 
 Options:
   --top N        how many hypotheses to keep, the answer included (default 5)

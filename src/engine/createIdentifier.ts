@@ -1,6 +1,6 @@
 import type { AcousticModel } from '../acoustic/model.js';
 import { OpenOnce } from '../acoustic/openOnce.js';
-import { decodeAudioFile, isSilent, planChunks } from '../audio/index.js';
+import { decodeAudioBytes, decodeAudioFile, isSilent, planChunks } from '../audio/index.js';
 import { loadDefaultMatcher } from './defaultMatcher.js';
 import { Identifier, type IdentifyOptions } from './identify.js';
 import { loadModel } from './loadModel.js';
@@ -16,6 +16,7 @@ export interface EngineOptions extends Partial<IdentifyOptions> {
 
 export const defaultAudioStage: AudioStage = {
   decode: (path, options) => decodeAudioFile(path, options),
+  decodeBytes: (bytes, options) => decodeAudioBytes(bytes, options),
   isSilent: (samples, sampleRate) => isSilent(samples, sampleRate),
   planChunks: (samples, sampleRate, options) => planChunks(samples, sampleRate, options),
 };

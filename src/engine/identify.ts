@@ -2,7 +2,7 @@ import type { MatchResult } from '../match/types.js';
 import { heardWords, type HeardWord } from '../match/words.js';
 import { mergeChunkResults } from './mergeChunks.js';
 import { padSpans } from './padSpans.js';
-import type { AcousticStage, AudioStage, ChunkRecogniser, MatchStage } from './ports.js';
+import type { AcousticStage, AudioStage, ChunkRecogniser, DecodedAudio, MatchStage } from './ports.js';
 import { errorResult, matchToResult, noMatchResult, type IdentifyResult } from './result.js';
 import { withTempoRetry, type TempoRetryOptions } from './tempoRetry.js';
 import { emptyTimings, timed, type StageTimings } from './timing.js';
@@ -81,13 +81,25 @@ export class Identifier {
 
   /** Never throws: failures come back as status "error" with a one-line message. */
   async identifyFile(path: string, label = path): Promise<Identification> {
+    return this.identifyDecoded(label, () => this.audio.decode(path, { maxDurationS: this.options.maxDurationS }));
+  }
+
+  /**
+   * A whole recording in memory (any format identifyFile reads), e.g. piped to stdin; `name` is
+   * what error messages call it (default: the label). Never throws, like identifyFile.
+   */
+  async identifyBytes(bytes: Uint8Array, label: string, name = label): Promise<Identification> {
+    return this.identifyDecoded(label, () => this.audio.decodeBytes(bytes, { maxDurationS: this.options.maxDurationS, name }));
+  }
+
+  private async identifyDecoded(label: string, decode: () => Promise<DecodedAudio>): Promise<Identification> {
     const timings = emptyTimings();
     const start = performance.now();
     let audioS = 0;
     let chunkMatches: readonly MatchResult[] = [];
     let result: IdentifyResult;
     try {
-      const audio = await timed(timings, 'decodeMs', () => this.audio.decode(path, { maxDurationS: this.options.maxDurationS }));
+      const audio = await timed(timings, 'decodeMs', decode);
       audioS = audio.durationS;
       const matched = await this.matchSamples(audio.samples, audio.sampleRate, timings);
       chunkMatches = matched.chunkMatches;

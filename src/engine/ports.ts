@@ -16,6 +16,8 @@ export interface TimeSpan {
 
 export interface AudioStage {
   decode(path: string, options: { maxDurationS: number }): Promise<DecodedAudio>;
+  /** A whole recording held in memory (e.g. read from stdin); `name` is what error messages call it. */
+  decodeBytes(bytes: Uint8Array, options: { maxDurationS: number; name: string }): Promise<DecodedAudio>;
   isSilent(samples: Float32Array, sampleRate: number): boolean;
   planChunks(samples: Float32Array, sampleRate: number, options: { maxChunkS: number }): readonly TimeSpan[];
 }

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { identifyCommand } from '../../src/cli/identifyCommand.js';
+import { UsageError } from '../../src/cli/usage.js';
 import type { IdentifyResult } from '../../src/engine/result.js';
 import { writeTinyModel } from '../acoustic/tinyModel.js';
 import { runCli, STACK_FRAME } from './cliRunner.js';
@@ -48,6 +50,34 @@ describe('ayat identify on files that cannot be identified', () => {
   it('garbage file: status error, exit 1', () => assertFileError(garbage, /not an audio file|damaged/));
   it('zero-length file: status error, exit 1', () => assertFileError(empty, /empty/));
   it('a directory: status error, exit 1', () => assertFileError(dir, /directory/));
+
+  it('stdin (-) holding no audio, or nothing: status error naming stdin, exit 1', () => {
+    for (const [input, pattern] of [
+      [Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)), /cannot read stdin: (not an audio file|.*damaged)/],
+      [Buffer.alloc(0), /cannot read stdin: it is empty/],
+    ] as const) {
+      const r = runCli(['identify', '--json', '-'], {}, input);
+      assert.equal(r.code, 1, r.stderr);
+      const [result, ...more] = jsonLines(r.stdout);
+      assert.equal(more.length, 0);
+      assert.equal(result!.file, '-');
+      assert.equal(result!.status, 'error');
+      assert.match(result!.error!, pattern);
+      assert.doesNotMatch(r.stdout + r.stderr, STACK_FRAME);
+    }
+  });
+
+  it('stdin (-) from a terminal, with nothing piped, is a usage error rather than a wait', async () => {
+    const terminal = { isTTY: true, async *[Symbol.asyncIterator]() { yield* [] as Uint8Array[]; assert.fail('stdin read'); } };
+    const io = { out: () => assert.fail('output'), err: () => undefined };
+    await assert.rejects(identifyCommand(['-'], io, terminal), (e) => e instanceof UsageError && /nothing is piped/.test(e.message));
+  });
+
+  it('stdin (-) given twice is a usage error, exit 2', () => {
+    const r = runCli(['identify', '-', '-'], {}, Buffer.alloc(0));
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /can be given once/);
+  });
 
   it('human output: one ayat: line per failed file on stderr', () => {
     const r = runCli(['identify', missing]);

@@ -24,6 +24,18 @@ describe('ayat CLI with the trained model (models/ayat-ctc)', () => {
     assert.deepEqual(results[1]!.verses, [1, 2, 3, 4, 5, 6].map((ayah) => ({ surah: 114, ayah })));
   });
 
+  it('identify -: a recording piped to stdin is identified as file "-", beside files', () => {
+    realModelDir();
+    const piped = readFileSync(devClip('reciters/husary/082019.opus'));
+    const r = runCli(['identify', '--json', devClip('reciters/alafasy/001005.opus'), '-'], {}, piped);
+    assert.equal(r.code, 0, r.stderr);
+    const results = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as IdentifyResult);
+    assert.deepEqual(results.map((x) => [x.file, x.status, x.verses]), [
+      [devClip('reciters/alafasy/001005.opus'), 'ok', [{ surah: 1, ayah: 5 }]],
+      ['-', 'ok', [{ surah: 82, ayah: 19 }]],
+    ]);
+  });
+
   it('identify (human): reference, surah name and Arabic text', () => {
     realModelDir();
     const r = runCli(['identify', devClip('reciters/alafasy/001005.opus')]);

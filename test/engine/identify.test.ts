@@ -2,18 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AudioError } from '../../src/audio/errors.js';
 import { Identifier, type IdentifierStages } from '../../src/engine/identify.js';
-import type { AcousticStage, AudioStage, MatchStage, TimeSpan } from '../../src/engine/ports.js';
+import type { AcousticStage, AudioStage, DecodedAudio, MatchStage, TimeSpan } from '../../src/engine/ports.js';
 import type { MatchResult, Posteriors } from '../../src/match/types.js';
 
 const SR = 16000;
 
 function audioStage(options: { samples?: Float32Array; silent?: boolean; chunks?: TimeSpan[]; fail?: Error }): AudioStage {
   const samples = options.samples ?? new Float32Array(SR * 10).fill(0.1);
+  const decode = async (): Promise<DecodedAudio> => {
+    if (options.fail) throw options.fail;
+    return { samples, sampleRate: SR, durationS: samples.length / SR };
+  };
   return {
-    decode: async () => {
-      if (options.fail) throw options.fail;
-      return { samples, sampleRate: SR, durationS: samples.length / SR };
-    },
+    decode,
+    decodeBytes: decode,
     isSilent: () => options.silent ?? false,
     planChunks: () => options.chunks ?? [{ startS: 0, endS: samples.length / SR }],
   };
@@ -68,6 +70,23 @@ describe('Identifier', () => {
     assert.equal(result.status, 'error');
     assert.equal(result.error, 'cannot read x.opus: the file is empty');
     assert.equal(audioS, 0);
+  });
+
+  it('identifyBytes decodes the bytes it is given, and reports failures like identifyFile', async () => {
+    const seen: { bytes?: Uint8Array; name?: string } = {};
+    const audio: AudioStage = {
+      ...audioStage({}),
+      decodeBytes: async (bytes, options) => {
+        Object.assign(seen, { bytes, name: options.name });
+        throw new AudioError('unreadable', `cannot read ${options.name}: not an audio file or the file is damaged`);
+      },
+    };
+    const id = new Identifier(stages(audio, matcherBy(() => assert.fail())));
+    const { result } = await id.identifyBytes(new Uint8Array([1, 2, 3]), '-', 'stdin');
+    assert.deepEqual(seen, { bytes: new Uint8Array([1, 2, 3]), name: 'stdin' });
+    assert.equal(result.file, '-');
+    assert.equal(result.status, 'error');
+    assert.equal(result.error, 'cannot read stdin: not an audio file or the file is damaged');
   });
 
   it('multi-line errors from a stage are cut to their first line', async () => {
