@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { addNoise, meanPower, parseDegradations, phoneBand, pinkNoise, speechPower, whiteNoise } from '../../bench/degrade.js';
+import { seededRandom } from '../../bench/random.js';
+
+const SR = 16000;
+const tone = (hz: number, seconds: number, amplitude = 0.5): Float32Array =>
+  Float32Array.from({ length: Math.round(SR * seconds) }, (_, i) => amplitude * Math.sin((2 * Math.PI * hz * i) / SR));
+const db = (ratio: number): number => 10 * Math.log10(ratio);
+
+/** Power of the first difference over power: 2 for white noise, small for noise whose power sits low. */
+function diffRatio(x: Float32Array): number {
+  let diff = 0;
+  for (let i = 1; i < x.length; i++) diff += (x[i]! - x[i - 1]!) ** 2;
+  return diff / (x.length - 1) / meanPower(x);
+}
+
+describe('bench degradations', () => {
+  it('speechPower is the level of the speech, not diluted by silence around it', () => {
+    const speech = tone(440, 1);
+    const padded = new Float32Array(SR * 3);
+    padded.set(speech, SR);
+    assert.ok(Math.abs(db(speechPower(padded) / meanPower(speech))) < 0.1);
+    assert.equal(speechPower(new Float32Array(100)), 0);
+  });
+
+  it('addNoise puts the noise the asked number of dB below the speech level', () => {
+    const speech = new Float32Array(SR * 3);
+    speech.set(tone(300, 2), SR / 2);
+    for (const snr of [20, 5, 0, -5]) {
+      const noisy = addNoise(speech, pinkNoise(speech.length, seededRandom(3)), snr);
+      const added = noisy.map((v, i) => v - speech[i]!);
+      assert.ok(Math.abs(db(speechPower(speech) / meanPower(added)) - snr) < 0.01, `SNR ${snr} dB`);
+    }
+    assert.throws(() => addNoise(speech, new Float32Array(10), 10), /noise has 10 samples/);
+  });
+
+  it('white noise is flat, pink noise has its power low; both repeat with their seed', () => {
+    const n = SR * 4;
+    assert.ok(Math.abs(diffRatio(whiteNoise(n, seededRandom(1))) - 2) < 0.05);
+    assert.ok(diffRatio(pinkNoise(n, seededRandom(1))) < 0.5);
+    assert.deepEqual(pinkNoise(1000, seededRandom(9)), pinkNoise(1000, seededRandom(9)));
+    assert.notDeepEqual(pinkNoise(1000, seededRandom(9)), pinkNoise(1000, seededRandom(10)));
+  });
+
+  it('phoneBand keeps the voice band and cuts what a telephone line cannot carry', () => {
+    const gain = (hz: number): number => {
+      const x = tone(hz, 1);
+      const y = phoneBand(x);
+      assert.equal(y.length, x.length);
+      // Skip the filters' settling at the edges.
+      return db(meanPower(y.subarray(SR / 4, (3 * SR) / 4)) / meanPower(x.subarray(SR / 4, (3 * SR) / 4)));
+    };
+    assert.ok(Math.abs(gain(1000)) < 1, `1 kHz: ${gain(1000).toFixed(1)} dB`);
+    assert.ok(gain(80) < -15, `80 Hz: ${gain(80).toFixed(1)} dB`);
+    assert.ok(gain(6000) < -30, `6 kHz: ${gain(6000).toFixed(1)} dB`);
+  });
+
+  it('parseDegradations reads a list of conditions, chained with +, and refuses unknown ones', () => {
+    const conditions = parseDegradations('clean, pink10,phone+white0');
+    assert.deepEqual(conditions.map((c) => c.name), ['clean', 'pink10', 'phone+white0']);
+    const x = tone(500, 0.5);
+    assert.equal(conditions[0]!.apply(x, seededRandom(1)), x, 'clean is the clip itself');
+    const noisy = conditions[1]!.apply(x, seededRandom(1));
+    assert.ok(Math.abs(db(speechPower(x) / meanPower(noisy.map((v, i) => v - x[i]!))) - 10) < 0.01);
+    assert.equal(conditions[2]!.apply(x, seededRandom(1)).length, x.length);
+    assert.throws(() => parseDegradations('clean,babble10'), /unknown condition "babble10"/);
+  });
+});
