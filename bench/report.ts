@@ -1,3 +1,4 @@
+import type { NotRecitationSummary } from './notRecitation.js';
 import type { ConfidenceFeatures } from '../src/match/confidence.js';
 import type { Reliability, ThresholdRow } from './calibration.js';
 import type { VerseKey } from './scoring.js';
@@ -119,4 +120,6 @@ export interface BenchReport {
     readonly threshold_sweep: readonly ThresholdRow[];
   };
   readonly samples: readonly SampleRecord[];
+  /** With --negatives: recordings that recite no verse, and what was made of them. */
+  readonly not_recitation?: NotRecitationSummary;
 }

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { defaultAudioStage } from '../src/engine/createIdentifier.js';
 import { DEFAULT_HYBRID, HybridRecogniser, type HybridOptions } from '../src/engine/hybrid.js';
 import { Identifier } from '../src/engine/identify.js';
+import { withTempoRetry } from '../src/engine/tempoRetry.js';
 import { loadModel } from '../src/engine/loadModel.js';
 import type { AcousticStage, AudioStage, DecodedAudio } from '../src/engine/ports.js';
 import { ClapModel, type ClipEmbedder } from '../src/embed/models.js';
@@ -109,7 +110,10 @@ async function main(): Promise<void> {
   const rows: { name: string; setting: Setting; all: AccuracySummary; bySource: Record<string, AccuracySummary> }[] = [];
   for (const [name, setting] of Object.entries(grid)) {
     const matcher = new VerseMatcher(verses, resolveSetting(setting));
-    const hybrid = embedder ? new HybridRecogniser(acoustic, embedder, matcher, { ...DEFAULT_HYBRID, ...setting.hybrid }) : undefined;
+    // Hybrid as `ayat identify` runs it: unsure answers heard again at other tempos.
+    const hybrid = embedder
+      ? withTempoRetry((a) => new HybridRecogniser(a, embedder, matcher, { ...DEFAULT_HYBRID, ...setting.hybrid }), acoustic)
+      : undefined;
     const identifier = hybrid
       ? new Identifier({ audio, recogniser: async () => hybrid }, { maxCandidates: 10 })
       : new Identifier(

@@ -9,6 +9,7 @@ import { applyFilters, loadManifest, parseFilter } from '../../bench/manifest.js
 import type { BenchReport } from '../../bench/report.js';
 import { runBench, type BenchModel } from '../../bench/runBench.js';
 import { fitCalibrationOnRecords, writeCalibration } from '../../bench/fitCalibration.js';
+import { formatNotRecitation, runNotRecitation } from '../../bench/notRecitation.js';
 import { packageRoot } from '../acoustic/packageRoot.js';
 import { DEFAULT_MODEL_NAME, modelsDir } from '../acoustic/registry.js';
 import { MODEL_CALIBRATION_FILES, modelCalibration, type CalibratedMode } from '../engine/modelCalibration.js';
@@ -38,6 +39,7 @@ const OPTIONS = {
   limit: { type: 'string' },
   filter: { type: 'string', multiple: true },
   'fit-calibration': { type: 'string' },
+  negatives: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -62,6 +64,7 @@ export async function benchCommand(argv: readonly string[], io: CliIO): Promise<
   }
   if (modes.length > 1) {
     if (values['fit-calibration'] !== undefined) throw new UsageError(`--fit-calibration works with one mode at a time (${CALIBRATED_MODES})`);
+    if (values.negatives !== undefined) throw new UsageError('--negatives works with one mode at a time');
     return compareModes(modes, argv, values, io);
   }
   if (values.table !== undefined) throw new UsageError('--table is for mode comparisons (--mode all, or a comma-separated list)');
@@ -101,8 +104,10 @@ export async function benchCommand(argv: readonly string[], io: CliIO): Promise<
     },
   });
 
-  if (values.out !== undefined) await writeFile(values.out, JSON.stringify(report, null, 2) + '\n');
-  io.out(values.json ? JSON.stringify(report) + '\n' : formatReport(report));
+  const notRecitation = values.negatives === undefined ? undefined : await runNotRecitation(values.negatives, identifier);
+  const written: BenchReport = notRecitation ? { ...report, not_recitation: notRecitation } : report;
+  if (values.out !== undefined) await writeFile(values.out, JSON.stringify(written, null, 2) + '\n');
+  io.out(values.json ? JSON.stringify(written) + '\n' : formatReport(report) + (notRecitation ? `\n${formatNotRecitation(notRecitation)}` : ''));
   if (values.out !== undefined) io.err(`ayat bench: report written to ${values.out}\n`);
 
   const calibrationOut = values['fit-calibration'];
@@ -112,7 +117,8 @@ export async function benchCommand(argv: readonly string[], io: CliIO): Promise<
     const acousticDir = resolve(models.acoustic!.dir);
     const ownFile = join(acousticDir, MODEL_CALIBRATION_FILES[calibratedMode]);
     const isDefaultModel = acousticDir === join(modelsDir(), DEFAULT_MODEL_NAME) && !existsSync(ownFile);
-    const fit = fitCalibrationOnRecords(records, modelCalibration(acousticDir, calibratedMode) ?? calibrationTarget.current);
+    const negatives = (notRecitation?.records ?? []).flatMap((r) => (r.features ? [r.features] : []));
+    const fit = fitCalibrationOnRecords(records, modelCalibration(acousticDir, calibratedMode) ?? calibrationTarget.current, negatives);
     await writeCalibration(fit, calibrationOut);
     const use =
       resolve(calibrationOut) === join(packageRoot(), calibrationTarget.file)

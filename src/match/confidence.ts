@@ -28,6 +28,13 @@ export interface Calibration {
 
 export const FEATURE_NAMES = ['frameScore', 'logMargin', 'coverage', 'logUnits'] as const;
 
+/**
+ * Features that may only raise confidence: a better fit, a wider margin, more of the speech
+ * explained. A fit kept to this (fitCalibration's `nonNegative`) cannot grow surer of an answer
+ * because it explains less of the clip, whatever a small dev set happens to say.
+ */
+export const RISING_FEATURES: readonly number[] = (['frameScore', 'logMargin', 'coverage'] as const).map((name) => FEATURE_NAMES.indexOf(name));
+
 /** Model inputs, in FEATURE_NAMES order. */
 export function featureVector(f: ConfidenceFeatures): number[] {
   return [f.frameScore, Math.log1p(Math.max(0, f.margin)), f.coverage, Math.log1p(f.transcriptUnits)];
@@ -89,6 +96,8 @@ export interface FitOptions {
   /** L2 penalty on the weights (not the bias). */
   readonly l2?: number;
   readonly maxIterations?: number;
+  /** Feature indices whose weights must not be negative: one that comes out negative is held at 0 and the rest refitted. */
+  readonly nonNegative?: readonly number[];
 }
 
 export interface LogisticFit {
@@ -125,6 +134,18 @@ function solve(A: number[][], b: number[]): number[] {
  */
 export function fitCalibration(samples: readonly CalibrationSample[], opts: FitOptions = {}): LogisticFit {
   if (samples.length === 0) throw new Error('fitCalibration needs samples');
+  const held = new Set<number>();
+  for (;;) {
+    const fit = fitHolding(samples, opts, held);
+    const negative = (opts.nonNegative ?? []).filter((i) => !held.has(i) && fit.weights[i]! < 0);
+    if (negative.length === 0) return fit;
+    // The most negative first: dropping one feature can lift another's weight back above 0.
+    held.add(negative.reduce((a, b) => (fit.weights[b]! < fit.weights[a]! ? b : a)));
+  }
+}
+
+/** Newton's method with the weights of `held` (feature indices) kept at 0. */
+function fitHolding(samples: readonly CalibrationSample[], opts: FitOptions, held: ReadonlySet<number>): LogisticFit {
   const d = samples[0]!.features.length;
   const l2 = opts.l2 ?? 1e-3;
   const maxIt = opts.maxIterations ?? 50;
@@ -157,6 +178,11 @@ export function fitCalibration(samples: readonly CalibrationSample[], opts: FitO
     for (let i = 1; i <= d; i++) {
       g[i]! += l2 * theta[i]!;
       H[i]![i]! += l2;
+    }
+    for (const f of held) {
+      g[f + 1] = 0;
+      for (let k = 0; k <= d; k++) H[f + 1]![k] = H[k]![f + 1] = 0;
+      H[f + 1]![f + 1] = 1;
     }
     H[0]![0]! += 1e-9;
     const step = solve(H, g);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -56,6 +56,26 @@ describe('ayat bench', () => {
     const r = runCli(['bench', '--manifest', manifestPath, '--model', model, '--filter', 'source=nowhere']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^ayat: no clips left in .* after filtering\n$/);
+  });
+
+  it('--negatives identifies a folder of recordings that recite no verse and reports what was made of them', () => {
+    const negatives = join(dir, 'negatives');
+    mkdirSync(negatives, { recursive: true });
+    writeWav(join(negatives, 'hum.wav'), speechLike(2));
+    writeWav(join(negatives, 'quiet.wav'), new Float32Array(16000));
+    const out = join(dir, 'negatives-report.json');
+    const r = runCli(['bench', '--manifest', manifestPath, '--model', model, '--mode', 'full', '--filter', 'id=tone', '--negatives', negatives, '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Not recitation \(2 clips in .*negatives\): \d+ answered with a made-up verse, highest confidence \d\.\d\d/);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
+    assert.equal(report.not_recitation?.clips, 2);
+    assert.deepEqual(report.not_recitation?.records.map((x) => x.file.split('/').pop()), ['hum.wav', 'quiet.wav']);
+    const empty = join(dir, 'no-audio');
+    mkdirSync(empty, { recursive: true });
+    const none = runCli(['bench', '--manifest', manifestPath, '--model', model, '--mode', 'full', '--filter', 'id=tone', '--negatives', empty]);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /--negatives: no audio files in/);
+    assert.doesNotMatch(none.stderr, STACK_FRAME);
   });
 
   it('--fit-calibration explains when there is too little to fit on', () => {

@@ -6,6 +6,7 @@ import type { IdentifyResult } from '../../src/engine/result.js';
 import type { MatchResult } from '../../src/match/types.js';
 import { comparisonRow, formatComparison } from '../../bench/compare.js';
 import { fitCalibrationOnRecords } from '../../bench/fitCalibration.js';
+import { confidenceOf, DEFAULT_CALIBRATION, type Calibration } from '../../src/match/confidence.js';
 import { formatReport } from '../../bench/formatReport.js';
 import type { BenchSample } from '../../bench/manifest.js';
 import { toSampleRecord } from '../../bench/record.js';
@@ -132,5 +133,15 @@ describe('bench records and report', () => {
     assert.equal(fit.calibration.weights.length, 4);
     assert.deepEqual(fit.calibration.featureNames, ['frameScore', 'logMargin', 'coverage', 'logUnits']);
     assert.ok(fit.loss < 0.3, `separable data fits well (loss ${fit.loss})`);
+
+    // Answers to speech that recites no verse join the fit as wrong ones: a right-looking answer
+    // that such recordings also produce ends less sure.
+    const madeUp = Array.from({ length: 20 }, () => ({ frameScore: -0.2, margin: 8, coverage: 0.9, transcriptUnits: 20 }));
+    const withNegatives = fitCalibrationOnRecords(many, DEFAULT_CALIBRATION, madeUp);
+    assert.equal(withNegatives.clips, 40);
+    assert.equal(withNegatives.correct, 26);
+    assert.match(withNegatives.calibration._doc, /and 20 recordings that recite no verse/);
+    const sure = (cal: Calibration): number => confidenceOf({ frameScore: -0.2, margin: 8, coverage: 0.9, transcriptUnits: 20 }, cal);
+    assert.ok(sure(withNegatives.calibration) < sure(fit.calibration) - 0.2, `${sure(withNegatives.calibration)} vs ${sure(fit.calibration)}`);
   });
 });
