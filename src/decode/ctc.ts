@@ -49,6 +49,15 @@ export function frameArgmax(post: Posteriors): Int32Array {
   return out;
 }
 
+/** The posteriors with `penalty` nats taken off the blank's log-probability in every frame (the same object when 0). */
+export function withBlankPenalty(post: Posteriors, penalty: number, blank = CTC_BLANK): Posteriors {
+  if (penalty === 0) return post;
+  checkShape(post);
+  const logProbs = post.logProbs.slice(0, post.frames * post.vocabSize);
+  for (let t = 0; t < post.frames; t++) logProbs[t * post.vocabSize + blank]! -= penalty;
+  return { ...post, logProbs };
+}
+
 /** Greedy (best-path) CTC decoding: argmax per frame, collapse repeats, drop blanks. */
 export function greedyDecode(post: Posteriors, blank = CTC_BLANK): GreedyPath {
   const arg = frameArgmax(post);

@@ -26,14 +26,13 @@ export const HYBRID_CALIBRATION: Calibration = validateCalibration(require('./hy
 
 /**
  * Tuned on dev (`npm run bench:tune-matcher -- --clap-model models/ayat-clap --grid …`, which
- * matches once per clip, without the tempo retry): QuranCLAP's 40 verses (±1 neighbour) and 100
- * n-gram regions instead of full's 300, fused at weight 3. First tuned with the ninth acoustic run
- * (sequence accuracy 88.5 %; 80 verses at weight 2 reached 88.9 % but made hybrid slower than
- * full). Re-run 2026-11-23 with the shipped models: top-1 91.4 %, sequence accuracy 90.2 %; with
- * 300 n-gram regions 91.9 / 90.4 % (two crowd clips more) while aligning full mode's regions on
- * top of the shortlist, so hybrid would lose its speed over full.
+ * now runs hybrid with the tempo retry, as identify does): QuranCLAP's 40 verses (±1 neighbour)
+ * and 150 n-gram regions instead of full's 300, fused at weight 2. Re-tuned 2026-11-23 with the
+ * matcher's blank penalty: top-1 94.6 % (the earlier 100 regions at weight 3: 93.9 %); 300
+ * regions reached 94.8 % while aligning all of full mode's regions on top of the shortlist, so
+ * hybrid would lose its speed over full.
  */
-export const DEFAULT_HYBRID: HybridOptions = { shortlist: 40, neighbours: 1, ngramRegions: 100, priorWeight: 3, calibration: HYBRID_CALIBRATION };
+export const DEFAULT_HYBRID: HybridOptions = { shortlist: 40, neighbours: 1, ngramRegions: 150, priorWeight: 2, calibration: HYBRID_CALIBRATION };
 
 /**
  * The embedder, answering a second request for the very same samples (a tempo retry of one

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ctcLogLikelihood, frameArgmax, greedyDecode, logAddExp } from '../../src/decode/ctc.js';
+import { ctcLogLikelihood, frameArgmax, greedyDecode, logAddExp, withBlankPenalty } from '../../src/decode/ctc.js';
 import type { Posteriors } from '../../src/match/types.js';
 import { framesFor, posteriorsFromLabels, rng, SYNTH, synthPosteriors } from './synth.js';
 
@@ -102,4 +102,15 @@ test('greedyDecode of an all-blank clip is empty', () => {
   assert.equal(g.speechFrames, 0);
   assert.deepEqual(Array.from(frameArgmax(post)), new Array<number>(30).fill(0));
   assert.equal(SYNTH.vocab, post.vocabSize);
+});
+
+test('withBlankPenalty lowers the blank column only, and leaves the posteriors alone at 0', () => {
+  const post: Posteriors = { logProbs: Float32Array.from([-0.1, -3, -4, -0.5, -1, -3]), frames: 2, vocabSize: 3, frameShiftS: 0.06, offsetS: 1 };
+  assert.equal(withBlankPenalty(post, 0), post);
+  const lowered = withBlankPenalty(post, 2);
+  assert.deepEqual(Array.from(lowered.logProbs), Array.from(Float32Array.from([-2.1, -3, -4, -2.5, -1, -3])));
+  assert.deepEqual(Array.from(post.logProbs), Array.from(Float32Array.from([-0.1, -3, -4, -0.5, -1, -3])), 'the input is not changed');
+  assert.equal(lowered.offsetS, 1);
+  assert.deepEqual(Array.from(frameArgmax(post)), [0, 0]);
+  assert.deepEqual(Array.from(frameArgmax(lowered)), [0, 1], 'the second frame now hears its letter');
 });

@@ -7,12 +7,14 @@ import {
   featureVector,
   fitCalibration,
   logistic,
+  RISING_FEATURES,
   sampleFrom,
   withFit,
   type CalibrationSample,
   type ConfidenceFeatures,
 } from '../../src/match/confidence.js';
 import { gaussian, rng } from '../decode/synth.js';
+import { HYBRID_CALIBRATION } from '../../src/engine/hybrid.js';
 
 test('fitCalibration recovers a known logistic relation', () => {
   const r = rng(77);
@@ -50,7 +52,10 @@ test('default calibration: names match, confidence rises with fit and margin', (
   const c = confidenceOf(base, DEFAULT_CALIBRATION);
   assert.ok(confidenceOf({ ...base, margin: 30 }, DEFAULT_CALIBRATION) > c);
   assert.ok(confidenceOf({ ...base, frameScore: -1.5 }, DEFAULT_CALIBRATION) < c);
-  assert.ok(confidenceOf({ ...base, coverage: 0.2 }, DEFAULT_CALIBRATION) < c);
+  assert.ok(confidenceOf({ ...base, coverage: 0.2 }, DEFAULT_CALIBRATION) <= c, 'explaining less of the clip never makes it surer');
+  for (const cal of [DEFAULT_CALIBRATION, HYBRID_CALIBRATION]) {
+    for (const i of RISING_FEATURES) assert.ok(cal.weights[i]! >= 0, `${FEATURE_NAMES[i]} weight`);
+  }
   assert.ok(confidenceOf({ frameScore: 0, margin: 40, coverage: 1, transcriptUnits: 50 }, DEFAULT_CALIBRATION) > 0.9);
   assert.ok(confidenceOf({ frameScore: -1.8, margin: 1, coverage: 0.2, transcriptUnits: 200 }, DEFAULT_CALIBRATION) < 0.2);
 });
@@ -66,4 +71,23 @@ test('sampleFrom turns a result\'s detail.features into a fitting sample; withFi
   assert.equal(cal.threshold, 0.6);
   assert.equal(cal.weights.length, FEATURE_NAMES.length);
   assert.equal(cal.minSpeechFrames, DEFAULT_CALIBRATION.minSpeechFrames);
+});
+
+test('fitCalibration can keep chosen weights from going negative: such a weight is held at 0, the rest refitted', () => {
+  // Feature 0 predicts the label; feature 1 is (weakly) anti-correlated with it in this sample.
+  const r = rng(5);
+  const samples: CalibrationSample[] = [];
+  for (let i = 0; i < 300; i++) {
+    const correct = r() < 0.6;
+    samples.push({ features: [(correct ? 1 : -1) + r() - 0.5, (correct ? -0.3 : 0.3) + r(), r()], correct });
+  }
+  const free = fitCalibration(samples);
+  assert.ok(free.weights[1]! < 0, 'unconstrained, the weight follows the sample');
+  const kept = fitCalibration(samples, { nonNegative: [0, 1] });
+  assert.equal(kept.weights[1], 0);
+  assert.ok(kept.weights[0]! > 0);
+  assert.ok(kept.loss >= free.loss - 1e-12, 'a constrained fit cannot beat the free one');
+  const alone = fitCalibration(samples.map((x) => ({ features: [x.features[0]!, 0, x.features[2]!], correct: x.correct })));
+  assert.ok(Math.abs(alone.weights[0]! - kept.weights[0]!) < 1e-6, 'the same as fitting without that feature');
+  assert.deepEqual(RISING_FEATURES.map((i) => FEATURE_NAMES[i]), ['frameScore', 'logMargin', 'coverage']);
 });
