@@ -64,9 +64,25 @@ describe('following a recitation as it arrives', () => {
     const events = await follower.push(ramp(0, 12 * RATE));
     assert.deepEqual(
       events.map((e) => [e.atS, e.verse.ayah]),
-      [[2, 1], [4, 2], [10, 3], [12, 4]],
+      [[4, 1], [4, 2], [10, 3], [12, 4]],
+      'the first answer waits for the next window to carry it on',
     );
     assert.deepEqual(follower.verses, [1, 2, 3, 4].map(ref));
+  });
+
+  it('an answer that does not carry on from the verses so far waits for the next window to confirm it', async () => {
+    // 4 first, then 1: neither confirmed. [1, 2] carries 1 on. 4 after 2 is a jump, and the next
+    // window goes on from 2, so it is dropped.
+    const follower = new Follower(new ScriptedIdentifier([[4], [1], [1, 2], [4], [2, 3], [3, 4]]), RATE);
+    const events = await follower.push(ramp(0, 12 * RATE));
+    assert.deepEqual(
+      events.map((e) => [e.atS, e.verse.ayah]),
+      [[6, 1], [6, 2], [10, 3], [12, 4]],
+    );
+    const jumpAtEnd = new Follower(new ScriptedIdentifier([[1], [1, 2], [4]]), RATE);
+    await jumpAtEnd.push(ramp(0, 6 * RATE));
+    assert.deepEqual(await jumpAtEnd.end(), []);
+    assert.deepEqual(jumpAtEnd.verses, [1, 2].map(ref), 'a jump no window confirmed is never reported');
   });
 });
 
