@@ -1,5 +1,5 @@
-import { loadQuran, type VerseRef } from '../quran/corpus.js';
-import { appendWithoutOverlap } from './mergeChunks.js';
+import type { VerseRef } from '../quran/corpus.js';
+import { Trail } from './trail.js';
 import type { IdentifyResult } from './result.js';
 
 /**
@@ -37,9 +37,7 @@ export class Follower {
   private recent = new Float32Array(0);
   private heard = 0;
   private lookedAt = 0;
-  private trail: VerseRef[] = [];
-  /** An answer that did not continue the trail, waiting for the next window to confirm it. */
-  private pending: readonly VerseRef[] | undefined;
+  private readonly trail = new Trail<VerseRef>();
 
   constructor(
     private readonly identifier: WindowIdentifier,
@@ -53,7 +51,7 @@ export class Follower {
 
   /** The verses recognised so far, in recited order. */
   get verses(): readonly VerseRef[] {
-    return this.trail;
+    return this.trail.verses;
   }
 
   /** Takes the next samples; returns the verses they completed, if any. */
@@ -85,44 +83,13 @@ export class Follower {
     this.heard += samples.length;
   }
 
-  /**
-   * A window's answer that continues the trail is taken at once. Any other — the first answer, or
-   * a jump elsewhere — waits for the next window's answer to continue it: a window cut in the
-   * middle of a verse can look like the start of another one (113:1 for 114:1, حمٓ inside الٓمٓ).
-   * An input too short for a second look keeps its one answer.
-   */
+  /** Identifies the latest window; its answer extends the trail as Trail.take decides (a jump waits for confirmation). */
   private async look(atEnd = false): Promise<FollowEvent[]> {
     this.lookedAt = this.heard;
     if (!atEnd && this.heard < this.options.minHeardS * this.sampleRate) return [];
     const atS = this.heard / this.sampleRate;
     const { result } = await this.identifier.identifySamples(this.recent, this.sampleRate, `${atS.toFixed(1)}s`);
-    if (result.status !== 'ok' || result.verses.length === 0) return [];
-    let taken: readonly VerseRef[] | undefined;
-    if (continues(this.trail, result.verses)) taken = result.verses;
-    else if (this.pending && continues(this.pending, result.verses)) taken = appendWithoutOverlap(this.pending, result.verses);
-    else if (atEnd && this.trail.length === 0) taken = result.verses;
-    this.pending = taken ? undefined : result.verses;
-    if (!taken) return [];
-    const before = this.trail.length;
-    this.trail = appendWithoutOverlap(this.trail, taken);
-    return this.trail.slice(before).map((verse) => ({ atS, verse, confidence: result.confidence }));
+    const added = this.trail.take(result.status === 'ok' ? result.verses : [], atEnd);
+    return added.map((verse) => ({ atS, verse, confidence: result.confidence }));
   }
-}
-
-const sameVerse = (a: VerseRef, b: VerseRef): boolean => a.surah === b.surah && a.ayah === b.ayah;
-
-/**
- * Whether `answer` carries on from `before`: it starts on one of before's last three verses (an
- * 8-s window looked at every 2 s hears much of what the last one did), on the verse after its
- * last, or on the first verse of the next surah after the last one of its own.
- */
-function continues(before: readonly VerseRef[], answer: readonly VerseRef[]): boolean {
-  const first = answer[0];
-  const last = before[before.length - 1];
-  if (!first || !last) return false;
-  return (
-    before.slice(-3).some((v) => sameVerse(v, first)) ||
-    (first.surah === last.surah && first.ayah === last.ayah + 1) ||
-    (first.surah === last.surah + 1 && first.ayah === 1 && last.ayah === loadQuran().surah(last.surah).verseCount)
-  );
 }

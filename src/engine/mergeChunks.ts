@@ -1,24 +1,8 @@
 import type { VerseRef } from '../quran/corpus.js';
 import type { Candidate, MatchResult } from '../match/types.js';
+import { appendWithoutOverlap } from './trail.js';
 
-const sameVerse = (a: VerseRef, b: VerseRef): boolean => a.surah === b.surah && a.ayah === b.ayah;
 const sequenceKey = (verses: readonly VerseRef[]): string => verses.map((v) => `${v.surah}:${v.ayah}`).join(',');
-
-/**
- * Appends `next` to `sequence`, dropping the longest prefix of `next` that repeats
- * the end of `sequence`: a verse cut by a chunk boundary is recognised in both chunks.
- */
-export function appendWithoutOverlap(sequence: readonly VerseRef[], next: readonly VerseRef[]): VerseRef[] {
-  let overlap = 0;
-  for (let k = Math.min(sequence.length, next.length); k > 0; k--) {
-    const tail = sequence.slice(sequence.length - k);
-    if (tail.every((v, i) => sameVerse(v, next[i]!))) {
-      overlap = k;
-      break;
-    }
-  }
-  return [...sequence, ...next.slice(overlap)];
-}
 
 export function joinSequences(parts: readonly (readonly VerseRef[])[]): VerseRef[] {
   return parts.reduce<VerseRef[]>((acc, part) => appendWithoutOverlap(acc, part), []);

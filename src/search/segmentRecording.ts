@@ -1,5 +1,5 @@
 import { decodeAudioFile, planChunks } from '../audio/index.js';
-import { appendWithoutOverlap } from '../engine/mergeChunks.js';
+import { appendWithoutOverlap } from '../engine/trail.js';
 import type { IdentifyResult } from '../engine/result.js';
 import type { IndexedRecording, Segment } from './types.js';
 

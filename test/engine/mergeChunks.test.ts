@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MatchResult } from '../../src/match/types.js';
-import { appendWithoutOverlap, joinSequences, mergeChunkResults } from '../../src/engine/mergeChunks.js';
+import { joinSequences, mergeChunkResults } from '../../src/engine/mergeChunks.js';
+import { appendWithoutOverlap } from '../../src/engine/trail.js';
 import { padSpans } from '../../src/engine/padSpans.js';
 
 const refs = (...xs: string[]) =>

@@ -1,5 +1,6 @@
 import { identify, type IdentifyResponse, type VerseRef } from './api';
 import { wavBlob, type PcmTap } from './pcmTap';
+import { Trail } from '../../src/engine/trail';
 
 /** Seconds of the latest audio sent each time: enough for a short ayah and the start of the next. */
 const WINDOW_S = 8;
@@ -14,25 +15,13 @@ export interface LiveUpdate {
   readonly trail: readonly VerseRef[];
 }
 
-const same = (a: VerseRef, b: VerseRef): boolean => a.surah === b.surah && a.ayah === b.ayah;
-
-/**
- * `trail` followed by `next` without the verses they share: successive windows overlap, so an
- * answer repeats the end of the trail (112:1-2, then 112:2-3 adds 112:3).
- */
-export function extendTrail(trail: readonly VerseRef[], next: readonly VerseRef[]): VerseRef[] {
-  for (let k = Math.min(trail.length, next.length); k > 0; k--) {
-    if (next.slice(0, k).every((v, i) => same(v, trail[trail.length - k + i]!))) return [...trail, ...next.slice(k)];
-  }
-  return [...trail, ...next];
-}
-
 /**
  * Follows a recitation while it is recorded: every 2 s the latest 8 s go to /identify (one
  * request at a time), and each answer updates the trail of verses recited so far.
  */
 export class LiveFollower {
-  private trail: VerseRef[] = [];
+  /** The same rule as `ayat follow`: an answer that does not carry the trail on waits for the next one to confirm it. */
+  private readonly trail = new Trail<VerseRef>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private busy = false;
   private stopped = false;
@@ -58,8 +47,8 @@ export class LiveFollower {
     try {
       const answer = await identify(wavBlob(this.tap.latest(WINDOW_S), this.tap.sampleRate), 'live.wav', this.mode());
       if (this.stopped) return;
-      if (answer.status === 'ok') this.trail = extendTrail(this.trail, answer.verses);
-      this.onUpdate({ answer, trail: this.trail });
+      this.trail.take(answer.status === 'ok' ? answer.verses : []);
+      this.onUpdate({ answer, trail: this.trail.verses });
     } catch {
       // A failed live request is dropped; the next tick asks again, and stopping identifies the whole recording.
     } finally {

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { continuesTrail, Trail } from '../../src/engine/trail.js';
+
+const v = (ref: string) => {
+  const [surah, ayah] = ref.split(':').map(Number);
+  return { surah: surah!, ayah: ayah! };
+};
+const refs = (...r: string[]) => r.map(v);
+const names = (verses: readonly { surah: number; ayah: number }[]) => verses.map((x) => `${x.surah}:${x.ayah}`);
+
+describe('the trail of verses followed', () => {
+  it('an answer carries the trail on when it starts on one of its last three verses or on the next ayah', () => {
+    const trail = refs('2:1', '2:2', '2:3', '2:4');
+    assert.ok(continuesTrail(trail, refs('2:4', '2:5')));
+    assert.ok(continuesTrail(trail, refs('2:5')));
+    assert.ok(continuesTrail(trail, refs('2:2', '2:3')));
+    assert.ok(!continuesTrail(trail, refs('2:1')), 'four verses back is too far for an 8-s window');
+    assert.ok(!continuesTrail(trail, refs('2:6')));
+    assert.ok(!continuesTrail(refs('113:5'), refs('114:1')), 'a new surah is a jump');
+    assert.ok(!continuesTrail([], refs('1:1')));
+  });
+
+  it('a jump, a new surah included, is taken once the next answer carries it on, and reported then', () => {
+    const trail = new Trail();
+    assert.deepEqual(trail.take(refs('113:1')), [], 'the first answer waits');
+    assert.deepEqual(names(trail.take(refs('113:1', '113:2'))), ['113:1', '113:2']);
+    assert.deepEqual(trail.take(refs('40:1')), [], 'a jump waits');
+    assert.deepEqual(names(trail.take(refs('113:3'))), ['113:3'], 'the trail went on: the jump is dropped');
+    assert.deepEqual(trail.take(refs('114:1')), []);
+    assert.deepEqual(trail.take([]), [], 'nothing heard: the jump still waits');
+    assert.deepEqual(names(trail.take(refs('114:1', '114:2'))), ['114:1', '114:2']);
+    assert.deepEqual(names(trail.verses), ['113:1', '113:2', '113:3', '114:1', '114:2']);
+  });
+
+  it('the last answer of an input that never had a trail is kept', () => {
+    const trail = new Trail();
+    assert.deepEqual(trail.take(refs('1:1')), []);
+    assert.deepEqual(names(trail.take(refs('112:1'), true)), ['112:1']);
+    const going = new Trail();
+    going.take(refs('1:1'));
+    going.take(refs('1:2'));
+    assert.deepEqual(going.take(refs('55:1'), true), [], 'with a trail, an unconfirmed jump at the end is dropped');
+  });
+});
