@@ -8,11 +8,11 @@ import { decodeAudioFile, SAMPLE_RATE } from '../src/audio/index.js';
 import { Follower } from '../src/engine/follow.js';
 import { parseMode } from '../src/cli/options.js';
 import { lazyModeIdentifier } from '../src/engine/modes.js';
+import { formatRef } from '../src/quran/corpus.js';
 import { applyFilters, loadManifest, parseFilter } from './manifest.js';
 import { runScript } from './runScript.js';
 
 const PIECE_S = 0.5;
-const key = (v: { surah: number; ayah: number }): string => `${v.surah}:${v.ayah}`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -40,8 +40,8 @@ async function main(): Promise<number> {
     await follower.end();
     workMs += performance.now() - start;
     audioS += audio.durationS;
-    const got = follower.verses.map(key);
-    const expected = sample.expected.map(key);
+    const got = follower.verses.map(formatRef);
+    const expected = sample.expected.map(formatRef);
     if (got.join() === expected.join()) exact++;
     found += expected.filter((v) => got.includes(v)).length;
     extra += got.filter((v) => !expected.includes(v)).length;

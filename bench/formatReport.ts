@@ -1,6 +1,14 @@
+import type { IdentifyResult } from '../src/engine/result.js';
+import { formatRef } from '../src/quran/corpus.js';
 import type { AccuracySummary, BenchReport } from './report.js';
 
-const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+/** A share as a percentage with one decimal, as every bench table prints it. */
+export const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+/** What a clip was answered, for a bench's per-clip records: its verses ("82:19,82:20"), or its status. */
+export function answerText(result: IdentifyResult): string {
+  return result.status === 'ok' ? result.verses.map(formatRef).join(',') : result.status;
+}
 const ms = (x: number): string => `${x.toFixed(0)} ms`;
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {

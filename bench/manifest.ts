@@ -97,6 +97,12 @@ function alternatives(value: unknown, what: string): VerseKey[][] {
   return value.map((alt: unknown, i) => verseList(alt, `${what}[${i}]`));
 }
 
+/** The clips of a bench script's --manifest that pass every --filter. */
+export async function scriptSamples(values: { readonly manifest?: string | undefined; readonly filter: readonly string[] }): Promise<BenchSample[]> {
+  if (!values.manifest) throw new Error('--manifest is required');
+  return applyFilters(await loadManifest(values.manifest), values.filter.map(parseFilter));
+}
+
 // --- filters -----------------------------------------------------------------
 
 export const FILTER_KEYS = ['id', 'category', 'source', 'reciter', 'surah'] as const;

@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import type { Identifier } from '../src/engine/identify.js';
 import type { ConfidenceFeatures } from '../src/match/confidence.js';
+import { formatRef } from '../src/quran/corpus.js';
 import { scanAudioFiles } from '../src/search/scanFolder.js';
 import { clipFeatures } from './features.js';
 
@@ -40,7 +41,7 @@ export async function runNotRecitation(folder: string, identifier: Identifier): 
     records.push({
       file: path,
       status: result.status,
-      answered: result.status === 'ok' ? result.verses.map((v) => `${v.surah}:${v.ayah}`) : [],
+      answered: result.status === 'ok' ? result.verses.map(formatRef) : [],
       confidence: result.confidence,
       ...(features ? { features } : {}),
     });

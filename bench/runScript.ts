@@ -8,3 +8,14 @@ export function runScript(name: string, main: () => Promise<number>): void {
     },
   );
 }
+
+/** Options of the bench scripts that go through a manifest's clips (wordCheck, noiseCheck); a script adds its own. */
+export const CLIP_SCRIPT_OPTIONS = {
+  manifest: { type: 'string' },
+  filter: { type: 'string', multiple: true, default: [] as string[] },
+  mode: { type: 'string', default: 'hybrid' },
+  model: { type: 'string' },
+  seed: { type: 'string', default: '1' },
+  out: { type: 'string' },
+  table: { type: 'string' },
+} as const;

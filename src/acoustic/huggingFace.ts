@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LETTER_MAPPING, MODEL_FORMAT, MODEL_SAMPLE_RATE, parseModelCard, readModelJson, type ModelCard, type UnitMapping } from './card.js';
 import { ModelError } from './errors.js';
-import { VOCAB } from '../quran/units.js';
 import { sha256File } from './hash.js';
 import { mapVocabulary, VocabularyError } from './unitMap.js';
 
@@ -66,7 +65,7 @@ const BUCKWALTER_MIN_UNITS = 26;
 function scriptOf(tokens: readonly string[], blank: number): UnitMapping {
   const spelt = (script: UnitMapping): number => {
     try {
-      return VOCAB.length - 1 - mapVocabulary(tokens, blank, script).missing.length;
+      return mapVocabulary(tokens, blank, script).letters;
     } catch (err) {
       if (err instanceof VocabularyError) return 0;
       throw err;

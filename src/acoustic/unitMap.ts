@@ -20,6 +20,8 @@ export interface UnitMap {
   readonly truncated: readonly string[];
   /** Ayat units no token feeds. */
   readonly missing: readonly string[];
+  /** Ayat's letter units some token feeds (all of them less `missing`). */
+  readonly letters: number;
 }
 
 /** Fewer letters than this and the model is not an Arabic character-level CTC model. */
@@ -57,7 +59,7 @@ export function mapVocabulary(tokens: readonly string[], blank: number, script: 
       `the model's ${tokens.length} tokens spell only ${letters} of ayat's ${VOCAB.length - 1} letter units${script === 'buckwalter' ? ' (read as Buckwalter)' : ''}; ayat needs an Arabic character-level CTC model`,
     );
   }
-  return { script, unitOf, folded, truncated, missing };
+  return { script, unitOf, folded, truncated, missing, letters };
 }
 
 /** Floor for units no token feeds: finite, so alignment arithmetic stays finite. */

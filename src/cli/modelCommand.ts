@@ -81,7 +81,7 @@ export function describeModel(model: AcousticModel): ModelDescription {
       ? {
           read_as: map.script,
           tokens: card.units.length,
-          letter_units: VOCAB.length - 1 - map.missing.length,
+          letter_units: map.letters,
           folded_into_blank: map.folded,
           first_unit_only: map.truncated,
           units_without_token: map.missing,
