@@ -1,4 +1,4 @@
-import { loadQuran, type Verse } from '../quran/corpus.js';
+import { loadQuran, type Verse, type VerseRef } from '../quran/corpus.js';
 import { VOCAB } from '../quran/units.js';
 import { greedyDecode, withBlankPenalty, type GreedyPath } from '../decode/ctc.js';
 import { alignLocal, frameStats, type AlignOptions, type FrameStats, type LocalAlignment } from '../decode/align.js';
@@ -7,6 +7,7 @@ import { buildUnitStream, identicalVerses, refOf, sameUnits, type UnitStream } f
 import { buildNgramIndex, DEFAULT_RETRIEVAL, retrieveRegions, type NgramIndex, type RetrievalOptions } from './ngram-index.js';
 import { buildRegionTarget, openingUnits, UnitRole, type Openings, type RegionTarget } from './target.js';
 import { coveredVerses, DEFAULT_SPAN_RULE, streamSpanOf, type SpanRule } from './spans.js';
+import { trimUnheardEdges } from './edges.js';
 import { confidenceOf, DEFAULT_CALIBRATION, type Calibration, type ConfidenceFeatures } from './confidence.js';
 
 export interface MatcherOptions {
@@ -22,6 +23,12 @@ export interface MatcherOptions {
    * fewer of the professional ones; past 3 the professional clips start to slip.
    */
   readonly blankPenalty: number;
+  /**
+   * Verses at either end of the answer's run whose units fit worse than this on average (nats
+   * per frame below the best label, read without the blank penalty) are left out of it; see
+   * trimUnheardEdges.
+   */
+  readonly edgeFit: number;
   readonly spanRule: SpanRule;
   readonly calibration: Calibration;
   /** Candidates listed in the result. */
@@ -53,6 +60,7 @@ export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = {
   align: { garbagePenalty: 3, floorPenalty: 3 },
   boundaryPenalty: 6,
   blankPenalty: 2.5,
+  edgeFit: -2,
   spanRule: DEFAULT_SPAN_RULE,
   calibration: DEFAULT_CALIBRATION,
   maxCandidates: 5,
@@ -156,7 +164,8 @@ export class VerseMatcher {
       score: c.score - stats.bestPathScore,
     }));
     // Word scores say how clearly each letter was heard: read from the posteriors as they came.
-    const detail = this.detail(heard, best, full, features, greedy);
+    const { verses: kept, detail } = this.detail(heard, best, full, features, greedy, o.edgeFit);
+    if (kept.length > 0) candidates[0] = { ...candidates[0]!, verses: kept };
     if (confidence < cal.threshold) return noMatch(confidence, candidates, detail);
     return {
       status: 'ok',
@@ -254,19 +263,29 @@ export class VerseMatcher {
     return { from, to };
   }
 
-  private detail(post: Posteriors, best: Scored, al: LocalAlignment, f: ConfidenceFeatures, greedy: GreedyPath): MatchDetail {
+  /**
+   * The answer's units with how clearly each was heard, without the unheard verses at the run's
+   * ends (trimUnheardEdges), and the openings heard before or inside what is kept.
+   */
+  private detail(
+    post: Posteriors,
+    best: Scored,
+    al: LocalAlignment,
+    f: ConfidenceFeatures,
+    greedy: GreedyPath,
+    edgeFit: number,
+  ): { verses: readonly VerseRef[]; detail: MatchDetail } {
     const { rt } = best;
     const units: AlignedUnit[] = [];
+    const openings: { role: UnitRole; after: number }[] = [];
     const V = post.vocabSize;
-    let istiadha = false;
-    let basmala = false;
     for (let j = 0; j < rt.role.length; j++) {
       const s = al.unitStart![j]!;
       if (s < 0) continue;
       const e = al.unitEnd![j]!;
-      if (rt.role[j] === UnitRole.Istiadha) istiadha = true;
-      if (rt.role[j] !== UnitRole.Verse) {
-        if (rt.role[j] === UnitRole.Basmala) basmala = true;
+      const role = rt.role[j] as UnitRole;
+      if (role !== UnitRole.Verse) {
+        openings.push({ role, after: units.length });
         continue;
       }
       const pos = rt.streamPos[j]!;
@@ -289,8 +308,32 @@ export class VerseMatcher {
         extraAfter: 0,
       });
     }
-    return { features: { ...f }, units: withExtraSpeech(units, greedy), istiadha, basmala };
+    const kept = units.length === 0 ? [] : trimUnheardEdges(verseRun(units), units, edgeFit);
+    if (kept.length === 0) return { verses: verseRun(units), detail: { features: { ...f }, units, istiadha: false, basmala: false } };
+    const first = units.findIndex((u) => sameRef(u.verse, kept[0]!));
+    let last = units.length - 1;
+    while (!sameRef(units[last]!.verse, kept[kept.length - 1]!)) last--;
+    // An opening stands before units[after]: it belongs to what is kept when that unit does.
+    const heardOpening = (role: UnitRole): boolean => openings.some((o) => o.role === role && o.after >= first && o.after <= last);
+    return {
+      verses: kept,
+      detail: {
+        features: { ...f },
+        units: withExtraSpeech(units.slice(first, last + 1), greedy),
+        istiadha: heardOpening(UnitRole.Istiadha),
+        basmala: heardOpening(UnitRole.Basmala),
+      },
+    };
   }
+}
+
+const sameRef = (a: VerseRef, b: VerseRef): boolean => a.surah === b.surah && a.ayah === b.ayah;
+
+/** The verses of aligned units, in order, each once. */
+function verseRun(units: readonly AlignedUnit[]): VerseRef[] {
+  const out: VerseRef[] = [];
+  for (const u of units) if (!out.some((v) => sameRef(v, u.verse))) out.push(u.verse);
+  return out;
 }
 
 /**

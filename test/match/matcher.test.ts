@@ -219,3 +219,22 @@ test('posteriors over a different inventory are refused', () => {
   const post = noisePosteriors(20, rng(1), 1, 30);
   assert.throws(() => matcher.match(post), RangeError);
 });
+
+test('a run is not stretched over another surah after a basmala: the unheard ayat at its end are left out', () => {
+  const cases: [number[], string, number][] = [
+    // Without the trim: 113:5 114:1 114:2 114:3 and 109:5 109:6 110:1 110:2.
+    [concatUnits(units(113, 5), BASMALA, units(112, 1), units(112, 2)), want([113, 5]), 1],
+    [concatUnits(units(109, 5), units(109, 6), BASMALA, units(111, 1), units(111, 2)), want([109, 5], [109, 6]), 2],
+  ];
+  for (const [seq, expected, verses] of cases) {
+    const res = matcher.match(synthPosteriors(seq, rng(5)));
+    assert.equal(res.status, 'ok');
+    assert.equal(refs(res), expected);
+    assert.deepEqual(res.candidates[0]!.verses, res.verses);
+    const heard = new Set(res.detail!.units.map((u) => formatRef(u.verse)));
+    assert.equal(heard.size, verses, 'units of the left-out verses are not reported');
+    assert.equal(res.detail!.basmala, false, 'the basmala came after what was kept');
+    const untrimmed = matcher.match(synthPosteriors(seq, rng(5)), { edgeFit: -Infinity });
+    assert.ok(untrimmed.verses.length > res.verses.length, `untrimmed: ${refs(untrimmed)}`);
+  }
+});
