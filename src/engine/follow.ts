@@ -1,5 +1,6 @@
 import type { VerseRef } from '../quran/corpus.js';
 import { Trail } from './trail.js';
+import type { CallOptions } from './identify.js';
 import type { IdentifyResult } from './result.js';
 
 /**
@@ -27,7 +28,7 @@ export interface FollowEvent {
 }
 
 export interface WindowIdentifier {
-  identifySamples(samples: Float32Array, sampleRate: number, label: string): Promise<{ readonly result: IdentifyResult }>;
+  identifySamples(samples: Float32Array, sampleRate: number, label: string, call: CallOptions): Promise<{ readonly result: IdentifyResult }>;
 }
 
 export class Follower {
@@ -88,7 +89,8 @@ export class Follower {
     this.lookedAt = this.heard;
     if (!atEnd && this.heard < this.options.minHeardS * this.sampleRate) return [];
     const atS = this.heard / this.sampleRate;
-    const { result } = await this.identifier.identifySamples(this.recent, this.sampleRate, `${atS.toFixed(1)}s`);
+    // One answer per window: its edges cut verses anywhere, and leftovers there would be pieces.
+    const { result } = await this.identifier.identifySamples(this.recent, this.sampleRate, `${atS.toFixed(1)}s`, { matchLeftovers: false });
     const added = this.trail.take(result.status === 'ok' ? result.verses : [], atEnd);
     return added.map((verse) => ({ atS, verse, confidence: result.confidence }));
   }

@@ -1,8 +1,9 @@
 import type { MatchResult } from '../match/types.js';
 import { heardWords, type HeardWord } from '../match/words.js';
 import { mergeChunkResults } from './mergeChunks.js';
+import { leftoverSpans, versesHeard } from './leftovers.js';
 import { padSpans } from './padSpans.js';
-import type { AcousticStage, AudioStage, ChunkRecogniser, DecodedAudio, MatchStage } from './ports.js';
+import type { AcousticStage, AudioStage, ChunkRecogniser, DecodedAudio, MatchStage, TimeSpan } from './ports.js';
 import { errorResult, matchToResult, noMatchResult, type IdentifyResult } from './result.js';
 import { withTempoRetry, type TempoRetryOptions } from './tempoRetry.js';
 import { emptyTimings, timed, type StageTimings } from './timing.js';
@@ -16,12 +17,38 @@ export interface IdentifyOptions {
   maxDurationS: number;
   /** Report the answer's words, each with how clearly it was heard (modes with an acoustic model). */
   words: boolean;
+  /**
+   * Speech a chunk's answer leaves over is matched on its own (see leftoverSpans). Off for the
+   * windows of a followed recitation: they are cut anywhere, so their edges hold pieces of verses,
+   * and the trail needs one answer per window.
+   */
+  matchLeftovers: boolean;
 }
 
-export const DEFAULT_IDENTIFY_OPTIONS: IdentifyOptions = { maxCandidates: 5, maxChunkS: 30, maxDurationS: 1800, words: false };
+/** What a single call may change (see identifySamples). */
+export type CallOptions = Partial<Pick<IdentifyOptions, 'matchLeftovers'>>;
+
+export const DEFAULT_IDENTIFY_OPTIONS: IdentifyOptions = { maxCandidates: 5, maxChunkS: 30, maxDurationS: 1800, words: false, matchLeftovers: true };
 
 /** Silence kept around each chunk the VAD found (see padSpans). */
 const CHUNK_PAD_S = 0.2;
+
+/** Unanswered audio in a chunk at least this long is matched again on its own (see leftoverSpans). */
+const MIN_LEFTOVER_S = 2;
+/** Leftovers of leftovers are looked at this many times deep. */
+const MAX_LEFTOVER_DEPTH = 2;
+/**
+ * A leftover's answer needs this confidence, not the engine's 0.5: every extra look is another
+ * chance to mistake a piece (on dev sessions, `npm run bench:sessions`, right leftovers came at
+ * 0.78 or more, the one wrong at 0.53).
+ */
+const MIN_LEFTOVER_CONFIDENCE = 0.7;
+/**
+ * A chunk answered "no verse" is heard again in parts only from this length: two recitations
+ * take longer, and cutting a few seconds of ordinary speech in two found made-up verses in
+ * 2 of 26 such recordings (`ayat bench --negatives`, full mode).
+ */
+const MIN_SPLIT_S = 10;
 
 /** Full mode's stages: CTC posteriors, then the verse matcher. */
 export interface PosteriorStages {
@@ -112,10 +139,10 @@ export class Identifier {
   }
 
   /** Identifies already-decoded audio (e.g. an HTTP upload). Throws on model/matcher failure. */
-  async identifySamples(samples: Float32Array, sampleRate: number, label: string): Promise<Identification> {
+  async identifySamples(samples: Float32Array, sampleRate: number, label: string, call: CallOptions = {}): Promise<Identification> {
     const timings = emptyTimings();
     const start = performance.now();
-    const matched = await this.matchSamples(samples, sampleRate, timings);
+    const matched = await this.matchSamples(samples, sampleRate, timings, call);
     const result = this.toResult(label, matched);
     timings.totalMs = performance.now() - start;
     return { result, timings, audioS: samples.length / sampleRate, chunkMatches: matched.chunkMatches };
@@ -131,6 +158,7 @@ export class Identifier {
     samples: Float32Array,
     sampleRate: number,
     timings: StageTimings,
+    call: CallOptions = {},
   ): Promise<{ match: MatchResult | undefined; chunkMatches: readonly MatchResult[] }> {
     const { audio } = this;
     if (samples.length === 0 || audio.isSilent(samples, sampleRate)) return { match: undefined, chunkMatches: [] };
@@ -140,16 +168,59 @@ export class Identifier {
 
     const recogniser = await this.recogniser();
     const perChunk: MatchResult[] = [];
-    for (const span of spans) {
-      const from = Math.max(0, Math.floor(span.startS * sampleRate));
-      const to = Math.min(samples.length, Math.ceil(span.endS * sampleRate));
-      if (to <= from) continue;
-      perChunk.push(await recogniser.recognise(samples.slice(from, to), from / sampleRate, { maxCandidates: this.options.maxCandidates }, timings));
-    }
+    const maxDepth = (call.matchLeftovers ?? this.options.matchLeftovers) ? MAX_LEFTOVER_DEPTH : 0;
+    const job: SpanJob = { recogniser, samples, sampleRate, timings, maxDepth };
+    for (const span of spans) perChunk.push(...(await this.recogniseSpan(job, span, 0)));
     if (perChunk.length === 0) return { match: undefined, chunkMatches: [] };
     return { match: mergeChunkResults(perChunk, this.options.maxCandidates), chunkMatches: perChunk };
   }
+
+  /**
+   * The span's answer, and those of the speech it left over (see leftoverSpans), in time order.
+   * A chunk answered "no verse" whose best alignment still leaves speech over is heard again in
+   * parts, since two recitations in one chunk lower the confidence of either one's answer; a
+   * leftover answered so is not cut further (smaller pieces are easier to mistake).
+   */
+  private async recogniseSpan(job: SpanJob, span: TimeSpan, depth: number): Promise<MatchResult[]> {
+    const { recogniser, samples, sampleRate, timings } = job;
+    const from = Math.max(0, Math.floor(span.startS * sampleRate));
+    const to = Math.min(samples.length, Math.ceil(span.endS * sampleRate));
+    if (to <= from) return [];
+    const piece = samples.slice(from, to);
+    if (depth > 0 && this.audio.isSilent(piece, sampleRate)) return [];
+    const heardFirst = await recogniser.recognise(piece, from / sampleRate, { maxCandidates: this.options.maxCandidates }, timings);
+    const result = depth > 0 && heardFirst.confidence < MIN_LEFTOVER_CONFIDENCE ? withheld(heardFirst) : heardFirst;
+    const heard = versesHeard(result);
+    const rest = heard && depth < job.maxDepth ? leftoverSpans(span, heard, MIN_LEFTOVER_S) : [];
+    if (rest.length === 0) return [result];
+    const found: MatchResult[] = [];
+    if (result.status === 'ok') found.push(result);
+    else if (depth === 0 && span.endS - span.startS >= MIN_SPLIT_S) {
+      found.push(...(await this.recogniseSpan(job, widen(heard!, span, CHUNK_PAD_S), depth + 1)));
+    } else return [result];
+    for (const r of rest) found.push(...(await this.recogniseSpan(job, r, depth + 1)));
+    return found.sort((a, b) => startOf(a) - startOf(b));
+  }
 }
+
+/** What every span of one recording is heard with. */
+interface SpanJob {
+  readonly recogniser: ChunkRecogniser;
+  readonly samples: Float32Array;
+  readonly sampleRate: number;
+  readonly timings: StageTimings;
+  /** How many times deep leftovers are looked at: 0 when they are not. */
+  readonly maxDepth: number;
+}
+
+const withheld = (r: MatchResult): MatchResult => (r.status === 'ok' ? { ...r, status: 'no_match', verses: [] } : r);
+
+/** `inner` widened by `padS` on both sides, within `outer`. */
+function widen(inner: TimeSpan, outer: TimeSpan, padS: number): TimeSpan {
+  return { startS: Math.max(outer.startS, inner.startS - padS), endS: Math.min(outer.endS, inner.endS + padS) };
+}
+
+const startOf = (r: MatchResult): number => versesHeard(r)?.startS ?? r.startS;
 
 /** The answer's words: the aligned units of every answered chunk, in time order; undefined in modes that align none (clap, lightweight). */
 function answerWords(chunks: readonly MatchResult[]): HeardWord[] | undefined {

@@ -1,4 +1,5 @@
 import type { VerseRef } from '../quran/corpus.js';
+import { basmalaOpens, isBasmalaAlone } from '../match/target.js';
 import type { Candidate, MatchResult } from '../match/types.js';
 import { appendWithoutOverlap } from './trail.js';
 
@@ -15,7 +16,7 @@ export function joinSequences(parts: readonly (readonly VerseRef[])[]): VerseRef
  * answer for one of its own runners-up, scored by how much that chunk loses.
  */
 export function mergeChunkResults(chunks: readonly MatchResult[], maxCandidates: number): MatchResult {
-  const answered = chunks.filter((c) => c.status === 'ok' && c.verses.length > 0);
+  const answered = withoutOpeningBasmalas(chunks.filter((c) => c.status === 'ok' && c.verses.length > 0));
   if (answered.length === 0) return mostConfident(chunks);
   if (chunks.length === 1) return chunks[0]!;
   if (answered.length === 1) return answered[0]!;
@@ -39,6 +40,18 @@ export function mergeChunkResults(chunks: readonly MatchResult[], maxCandidates:
     endS: answered[answered.length - 1]!.endS,
     candidates: uniqueBest(candidates, maxCandidates),
   };
+}
+
+/**
+ * Answers without those that are the basmala alone (heard as 1:1, its text) right before an
+ * answer starting at a surah's first ayah: that basmala opens the surah, as reciters say it
+ * before each one, and is no verse of Al-Fatiha.
+ */
+export function withoutOpeningBasmalas(answers: readonly MatchResult[]): MatchResult[] {
+  return answers.filter((a, i) => {
+    const next = answers[i + 1]?.verses[0];
+    return !(isBasmalaAlone(a.verses) && next !== undefined && basmalaOpens(next));
+  });
 }
 
 function mostConfident(chunks: readonly MatchResult[]): MatchResult {

@@ -8,6 +8,16 @@ export const BASMALA_TEXT = 'بِسۡمِ ٱللَّهِ ٱلرَّحۡمَٰن�
 /** Surahs whose ayah 1 is not preceded by a recited basmala (1: it is ayah 1 itself; 9: none). */
 const NO_BASMALA_BEFORE = new Set([1, 9]);
 
+/** Whether a recited basmala opens this verse: ayah 1 of any surah but 1 and 9. */
+export function basmalaOpens(verse: { readonly surah: number; readonly ayah: number }): boolean {
+  return verse.ayah === 1 && !NO_BASMALA_BEFORE.has(verse.surah);
+}
+
+/** Whether verses are the basmala alone: Al-Fatiha's ayah 1, whose text it is. */
+export function isBasmalaAlone(verses: readonly { readonly surah: number; readonly ayah: number }[]): boolean {
+  return verses.length === 1 && verses[0]!.surah === 1 && verses[0]!.ayah === 1;
+}
+
 /** The optional openings, as units. */
 export interface Openings {
   readonly istiadha: Int32Array;
@@ -78,7 +88,7 @@ export function buildRegionTarget(
     const verse = verses[v]!;
     const isStart = verseStart[v] === p;
     const isEnd = verseStart[v + 1] === p + 1;
-    if (isStart && p > lo && verse.ayah === 1 && !NO_BASMALA_BEFORE.has(verse.surah)) {
+    if (isStart && p > lo && basmalaOpens(verse)) {
       const before = ids.length - 1;
       const b = openings.basmala;
       b.forEach((u, i) => push(u, UnitRole.Basmala, -1, i === 0 ? 0 : Infinity, i === b.length - 1 ? 0 : Infinity, true, Infinity));

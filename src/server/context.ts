@@ -1,4 +1,4 @@
-import type { Identification } from '../engine/identify.js';
+import type { CallOptions, Identification } from '../engine/identify.js';
 import type { Mode } from '../engine/modes.js';
 import type { JobRunner } from '../search/jobRunner.js';
 import type { Library } from '../search/library.js';
@@ -10,7 +10,7 @@ import type { WorkQueue } from './workQueue.js';
 
 /** What POST /identify needs from the engine: Identifier satisfies it. */
 export interface SampleIdentifier {
-  identifySamples(samples: Float32Array, sampleRate: number, label: string): Promise<Identification>;
+  identifySamples(samples: Float32Array, sampleRate: number, label: string, call?: CallOptions): Promise<Identification>;
 }
 
 export type ModelStatus = { readonly state: 'loading' } | { readonly state: 'ready'; readonly name: string; readonly version: string } | { readonly state: 'unavailable'; readonly error: string };

@@ -144,3 +144,85 @@ describe('Identifier', () => {
     assert.equal(audioS, 1);
   });
 });
+
+/** A result whose verses the alignment put at [heardFrom, heardTo] seconds (one unit at each end). */
+function heardResult(status: 'ok' | 'no_match', surah: number, ayahs: number[], heardFrom: number, heardTo: number, confidence: number): MatchResult {
+  const verses = ayahs.map((ayah) => ({ surah, ayah }));
+  const unit = (verse: { surah: number; ayah: number }, s: number) => ({
+    verse,
+    unit: 0,
+    startFrame: 0,
+    endFrame: 0,
+    startS: s,
+    endS: s + 0.1,
+    relLogProb: -0.2,
+    extraAfter: 0,
+  });
+  return {
+    status,
+    verses: status === 'ok' ? verses : [],
+    confidence,
+    startS: 0,
+    endS: 20,
+    candidates: [{ verses, score: -3 }],
+    detail: { features: {}, units: [unit(verses[0]!, heardFrom), unit(verses[verses.length - 1]!, heardTo - 0.1)], istiadha: false, basmala: false },
+  };
+}
+
+/** Seconds of audio the posteriors stand for. */
+const lengthS = (post: Posteriors): number => post.frames * post.frameShiftS;
+
+describe('Identifier: speech a chunk’s answer leaves over', () => {
+  const twentySeconds = (): AudioStage => audioStage({ samples: new Float32Array(SR * 20).fill(0.1) });
+
+  it('is matched on its own, and the answers join in time order (a jump from 109 to 111 in one chunk)', async () => {
+    const seen: string[] = [];
+    const matcher = matcherBy((offsetS, post) => {
+      seen.push(`${offsetS.toFixed(1)}+${lengthS(post).toFixed(0)}`);
+      return lengthS(post) > 15 ? heardResult('ok', 111, [1, 2], 10, 20, 0.9) : heardResult('ok', 109, [5, 6], 0.5, 9.8, 0.95);
+    });
+    const { result, chunkMatches } = await new Identifier(stages(twentySeconds(), matcher)).identifyFile('prayer.wav');
+    assert.deepEqual(seen, ['0.0+20', '0.0+10']);
+    assert.deepEqual(result.verses.map((v) => `${v.surah}:${v.ayah}`), ['109:5', '109:6', '111:1', '111:2']);
+    assert.equal(result.confidence, 0.9);
+    assert.equal(chunkMatches.length, 2);
+  });
+
+  it('is not looked at when a call asks for one run per chunk (the windows of ayat follow)', async () => {
+    const matcher = matcherBy((_, post) => (lengthS(post) > 15 ? heardResult('ok', 111, [1, 2], 10, 20, 0.9) : assert.fail('leftover matched')));
+    const id = new Identifier(stages(twentySeconds(), matcher));
+    const { result } = await id.identifySamples(new Float32Array(SR * 20).fill(0.1), SR, 'window', { matchLeftovers: false });
+    assert.deepEqual(result.verses.map((v) => `${v.surah}:${v.ayah}`), ['111:1', '111:2']);
+  });
+
+  it('needs a surer answer than a chunk does: a leftover at 0.6 adds nothing', async () => {
+    const matcher = matcherBy((_, post) => (lengthS(post) > 15 ? heardResult('ok', 111, [1, 2], 10, 20, 0.9) : heardResult('ok', 55, [3], 1, 9, 0.6)));
+    const { result, chunkMatches } = await new Identifier(stages(twentySeconds(), matcher)).identifyFile('a.wav');
+    assert.deepEqual(result.verses.map((v) => `${v.surah}:${v.ayah}`), ['111:1', '111:2']);
+    assert.equal(chunkMatches[0]!.status, 'no_match');
+  });
+
+  it('a long chunk answered "no verse" is heard again in parts: the aligned part, then the rest', async () => {
+    const seen: string[] = [];
+    const matcher = matcherBy((offsetS, post) => {
+      seen.push(`${offsetS.toFixed(1)}+${lengthS(post).toFixed(0)}`);
+      if (lengthS(post) > 15) return heardResult('no_match', 111, [1, 2], 10, 20, 0.4);
+      return offsetS > 5 ? heardResult('ok', 111, [1, 2], 10, 20, 0.9) : heardResult('ok', 109, [5, 6], 0.5, 9.8, 0.95);
+    });
+    const { result } = await new Identifier(stages(twentySeconds(), matcher)).identifyFile('b.wav');
+    assert.deepEqual(seen, ['0.0+20', '9.8+10', '0.0+10']);
+    assert.deepEqual(result.verses.map((v) => `${v.surah}:${v.ayah}`), ['109:5', '109:6', '111:1', '111:2']);
+  });
+
+  it('a short chunk answered "no verse" is left as it is (cutting ordinary speech finds made-up verses)', async () => {
+    let calls = 0;
+    const matcher = matcherBy(() => {
+      calls++;
+      return heardResult('no_match', 111, [1], 5, 8, 0.3);
+    });
+    const eight = audioStage({ samples: new Float32Array(SR * 8).fill(0.1) });
+    const { result } = await new Identifier(stages(eight, matcher)).identifyFile('c.wav');
+    assert.equal(result.status, 'no_match');
+    assert.equal(calls, 1);
+  });
+});

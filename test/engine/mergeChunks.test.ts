@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MatchResult } from '../../src/match/types.js';
-import { joinSequences, mergeChunkResults } from '../../src/engine/mergeChunks.js';
+import { joinSequences, mergeChunkResults, withoutOpeningBasmalas } from '../../src/engine/mergeChunks.js';
 import { appendWithoutOverlap } from '../../src/engine/trail.js';
 import { padSpans } from '../../src/engine/padSpans.js';
 
@@ -87,5 +87,20 @@ describe('padSpans', () => {
       { startS: 0, endS: 2.1 },
       { startS: 2.1, endS: 6 },
     ]);
+  });
+});
+
+describe('the basmala before a surah', () => {
+  it('heard alone as 1:1 right before a surah’s first ayah, it is that surah’s opening, not a verse', () => {
+    const merged = mergeChunkResults([chunk(['1:6', '1:7'], -5, 0.9, 0, 20), chunk(['1:1'], -2, 0.95, 20, 25), chunk(['112:1', '112:2'], -3, 0.9, 25, 35)], 5);
+    assert.deepEqual(merged.verses, refs('1:6', '1:7', '112:1', '112:2'));
+  });
+
+  it('Al-Fatiha’s own first ayah, and a 1:1 before no surah start, stay', () => {
+    assert.deepEqual(withoutOpeningBasmalas([chunk(['1:1'], -2, 0.95, 0, 5), chunk(['1:2', '1:3'], -3, 0.9, 5, 15)]).length, 2);
+    assert.deepEqual(withoutOpeningBasmalas([chunk(['1:1'], -2, 0.95, 0, 5), chunk(['2:5'], -3, 0.9, 5, 15)]).length, 2);
+    assert.deepEqual(withoutOpeningBasmalas([chunk(['1:1'], -2, 0.95, 0, 5), chunk(['9:1'], -3, 0.9, 5, 15)]).length, 2, 'surah 9 opens with no basmala');
+    assert.deepEqual(withoutOpeningBasmalas([chunk(['113:5'], -2, 0.95, 0, 5), chunk(['1:1'], -3, 0.9, 5, 10)]).length, 2, 'nothing follows it');
+    assert.deepEqual(withoutOpeningBasmalas([chunk(['1:1', '1:2'], -2, 0.95, 0, 5), chunk(['112:1'], -3, 0.9, 5, 10)]).length, 2, 'not the basmala alone');
   });
 });

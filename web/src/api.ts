@@ -132,9 +132,11 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
 
 export const getModes = () => request<{ default: string; modes: ModeInfo[] }>('/modes');
 
-export function identify(file: Blob, name: string, mode: string): Promise<IdentifyResponse> {
+/** `oneRun`: answer each chunk with one run of ayat (leftovers=0), as the live panel's windows need. */
+export function identify(file: Blob, name: string, mode: string, oneRun = false): Promise<IdentifyResponse> {
   const form = new FormData();
   form.append('mode', mode);
+  if (oneRun) form.append('leftovers', '0');
   form.append('audio', file, name);
   return request<IdentifyResponse>('/identify', { method: 'POST', body: form });
 }

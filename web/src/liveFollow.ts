@@ -45,7 +45,7 @@ export class LiveFollower {
     if (this.busy || this.stopped || this.tap.heardS < MIN_HEARD_S) return;
     this.busy = true;
     try {
-      const answer = await identify(wavBlob(this.tap.latest(WINDOW_S), this.tap.sampleRate), 'live.wav', this.mode());
+      const answer = await identify(wavBlob(this.tap.latest(WINDOW_S), this.tap.sampleRate), 'live.wav', this.mode(), true);
       if (this.stopped) return;
       this.trail.take(answer.status === 'ok' ? answer.verses : []);
       this.onUpdate({ answer, trail: this.trail.verses });

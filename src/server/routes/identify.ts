@@ -12,8 +12,8 @@ export const DEFAULT_TOP = 5;
 const ms = (x: number): number => Math.round(x * 10) / 10;
 
 /**
- * POST /identify: the audio as a multipart file or as the raw body; `mode` and
- * `top` as query or form fields. Answers the engine's IdentifyResult (the same
+ * POST /identify: the audio as a multipart file or as the raw body; `mode`, `top`
+ * and `leftovers` (0 or 1) as query or form fields. Answers the engine's IdentifyResult (the same
  * object as `ayat identify --json`) plus verse details, timings and the mode.
  */
 export function identifyRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -22,12 +22,14 @@ export function identifyRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const params = { ...queryOf(req.query), ...upload.fields };
     const mode = parseModeParam(params['mode'], ctx.modes);
     const top = intParam(params['top'], 'top', DEFAULT_TOP, 1, MAX_TOP);
+    // leftovers=0: one answer per chunk, for the windows of a followed recitation (web/src/liveFollow.ts).
+    const matchLeftovers = intParam(params['leftovers'], 'leftovers', 1, 0, 1) === 1;
     const receivedAt = performance.now();
     const { identification, decodeMs, audioS } = await ctx.identifyQueue.run(async () => {
       const startedAt = performance.now();
       const audio = await decodeAudioBytes(upload.bytes, { maxDurationS: ctx.limits.maxIdentifyDurationS, name: upload.name });
       const decodedAt = performance.now();
-      const identification = await ctx.identifierFor(mode).identifySamples(audio.samples, audio.sampleRate, upload.name);
+      const identification = await ctx.identifierFor(mode).identifySamples(audio.samples, audio.sampleRate, upload.name, { matchLeftovers });
       return { identification, decodeMs: decodedAt - startedAt, audioS: audio.durationS };
     }, ctx.limits.identifyTimeoutMs);
     const { result, timings } = identification;
