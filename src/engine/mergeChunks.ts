@@ -1,5 +1,5 @@
 import type { VerseRef } from '../quran/corpus.js';
-import { basmalaOpens, isBasmalaAlone } from '../match/target.js';
+import { basmalaOpens, isBasmalaAlone } from '../quran/basmala.js';
 import type { Candidate, MatchResult } from '../match/types.js';
 import { appendWithoutOverlap } from './trail.js';
 

@@ -1,12 +1,11 @@
 /**
  * The verses recited so far, as a recitation is followed window by window: by `ayat follow`
  * (src/engine/follow.ts) and by the web app's live panel (web/src/liveFollow.ts). This file
- * imports nothing, so the browser bundle takes it as it is.
+ * imports only src/quran/basmala.ts, which imports nothing, so the browser bundle takes both.
  */
-export interface VerseKey {
-  readonly surah: number;
-  readonly ayah: number;
-}
+import { isBasmalaAlone, type VerseKey } from '../quran/basmala.js';
+
+export type { VerseKey };
 
 const sameVerse = (a: VerseKey, b: VerseKey): boolean => a.surah === b.surah && a.ayah === b.ayah;
 
@@ -24,22 +23,37 @@ export function appendWithoutOverlap<V extends VerseKey>(sequence: readonly V[],
 }
 
 /**
- * Whether `answer` carries on from `before`: it starts on one of before's last three verses (an
- * 8-s window looked at every 2 s hears much of what the last one did) or on the ayah after its
- * last. A new surah does not: its first answer waits for confirmation like any jump.
+ * What `answer` adds to `before` when it carries it on, undefined when it does not. It carries it
+ * on when it starts on the ayah after before's last, or on one of before's last three verses (an
+ * 8-s window looked at every 2 s hears much of what the last one did) and agrees with what follows
+ * there: then only the verses past before's end are new (none when the answer lies inside it, as
+ * a window that hears 109:5 and answers its twin 109:3 does). A new surah does not carry it on:
+ * its first answer waits for confirmation like any jump.
  */
-export function continuesTrail(before: readonly VerseKey[], answer: readonly VerseKey[]): boolean {
+export function newVerses<V extends VerseKey>(before: readonly V[], answer: readonly V[]): V[] | undefined {
   const first = answer[0];
   const last = before[before.length - 1];
-  if (!first || !last) return false;
-  return before.slice(-3).some((v) => sameVerse(v, first)) || (first.surah === last.surah && first.ayah === last.ayah + 1);
+  if (!first || !last) return undefined;
+  if (first.surah === last.surah && first.ayah === last.ayah + 1) return [...answer];
+  for (let i = Math.max(0, before.length - 3); i < before.length; i++) {
+    let k = 0;
+    while (k < answer.length && i + k < before.length && sameVerse(before[i + k]!, answer[k]!)) k++;
+    if (k === answer.length) return [];
+    if (k > 0 && i + k === before.length) return answer.slice(k);
+  }
+  return undefined;
+}
+
+export function continuesTrail(before: readonly VerseKey[], answer: readonly VerseKey[]): boolean {
+  return newVerses(before, answer) !== undefined;
 }
 
 /**
  * The trail of verses recited so far. A window's answer that carries it on is taken at once. Any
  * other — the first answer, or a jump elsewhere — waits for the next window's answer to carry
  * it on: a window cut in the middle of a verse can look like the start of another one (113:1
- * for 114:1, حمٓ inside الٓمٓ).
+ * for 114:1, حمٓ inside الٓمٓ). The basmala heard alone always waits: before a surah it opens
+ * that surah and is no verse; only Al-Fatiha's 1:2 after it makes it 1:1.
  */
 export class Trail<V extends VerseKey> {
   private trail: V[] = [];
@@ -55,14 +69,16 @@ export class Trail<V extends VerseKey> {
    */
   take(answer: readonly V[], last = false): V[] {
     if (answer.length === 0) return [];
-    let taken: readonly V[] | undefined;
-    if (continuesTrail(this.trail, answer)) taken = answer;
-    else if (this.pending && continuesTrail(this.pending, answer)) taken = appendWithoutOverlap(this.pending, answer);
-    else if (last && this.trail.length === 0) taken = answer;
-    this.pending = taken ? undefined : answer;
-    if (!taken) return [];
-    const before = this.trail.length;
-    this.trail = appendWithoutOverlap(this.trail, taken);
-    return this.trail.slice(before);
+    const keepAtEnd = last && this.trail.length === 0;
+    let added = isBasmalaAlone(answer) && !keepAtEnd ? undefined : newVerses(this.trail, answer);
+    if (!added && this.pending && !isBasmalaAlone(answer)) {
+      const afterPending = newVerses(this.pending, answer);
+      if (afterPending) added = appendWithoutOverlap(this.trail, [...this.pending, ...afterPending]).slice(this.trail.length);
+    }
+    if (!added && keepAtEnd) added = [...answer];
+    this.pending = added ? undefined : answer;
+    if (!added) return [];
+    this.trail = [...this.trail, ...added];
+    return added;
   }
 }

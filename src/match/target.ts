@@ -1,22 +1,10 @@
+import { basmalaOpens } from '../quran/basmala.js';
 import { textToUnits } from '../quran/units.js';
 import type { AlignTarget } from '../decode/align.js';
 import type { UnitStream } from './stream.js';
 
 export const ISTIADHA_TEXT = 'أَعُوذُ بِٱللَّهِ مِنَ ٱلشَّيۡطَٰنِ ٱلرَّجِيمِ';
 export const BASMALA_TEXT = 'بِسۡمِ ٱللَّهِ ٱلرَّحۡمَٰنِ ٱلرَّحِيمِ';
-
-/** Surahs whose ayah 1 is not preceded by a recited basmala (1: it is ayah 1 itself; 9: none). */
-const NO_BASMALA_BEFORE = new Set([1, 9]);
-
-/** Whether a recited basmala opens this verse: ayah 1 of any surah but 1 and 9. */
-export function basmalaOpens(verse: { readonly surah: number; readonly ayah: number }): boolean {
-  return verse.ayah === 1 && !NO_BASMALA_BEFORE.has(verse.surah);
-}
-
-/** Whether verses are the basmala alone: Al-Fatiha's ayah 1, whose text it is. */
-export function isBasmalaAlone(verses: readonly { readonly surah: number; readonly ayah: number }[]): boolean {
-  return verses.length === 1 && verses[0]!.surah === 1 && verses[0]!.ayah === 1;
-}
 
 /** The optional openings, as units. */
 export interface Openings {

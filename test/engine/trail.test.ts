@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { continuesTrail, Trail } from '../../src/engine/trail.js';
+import { continuesTrail, newVerses, Trail } from '../../src/engine/trail.js';
 
 const v = (ref: string) => {
   const [surah, ayah] = ref.split(':').map(Number);
@@ -41,5 +41,44 @@ describe('the trail of verses followed', () => {
     going.take(refs('1:1'));
     going.take(refs('1:2'));
     assert.deepEqual(going.take(refs('55:1'), true), [], 'with a trail, an unconfirmed jump at the end is dropped');
+  });
+});
+
+describe('the trail: what an answer adds', () => {
+  it('only the verses past the trail’s end; none when the answer lies inside its last verses', () => {
+    const trail = refs('109:1', '109:2', '109:3', '109:4', '109:5');
+    assert.deepEqual(names(newVerses(trail, refs('109:3'))!), [], '109:5 heard again, answered as its twin 109:3');
+    assert.deepEqual(names(newVerses(trail, refs('109:4', '109:5', '109:6'))!), ['109:6']);
+    assert.deepEqual(names(newVerses(trail, refs('109:6'))!), ['109:6']);
+    assert.equal(newVerses(trail, refs('109:4', '109:2')), undefined, 'disagrees with the trail: a jump');
+    assert.equal(newVerses(trail, refs('110:1')), undefined);
+  });
+
+  it('a window that hears a verse again adds nothing (it used to repeat it: 111:4 111:5 111:4 111:5)', () => {
+    const trail = new Trail();
+    trail.take(refs('111:3', '111:4'));
+    trail.take(refs('111:4', '111:5'));
+    assert.deepEqual(trail.take(refs('111:4')), []);
+    assert.deepEqual(trail.take(refs('111:5')), []);
+    assert.deepEqual(names(trail.verses), ['111:3', '111:4', '111:5']);
+  });
+
+  it('the basmala before a surah is not taken as 1:1; before 1:2 it is', () => {
+    const prayer = new Trail();
+    prayer.take(refs('1:6', '1:7'));
+    prayer.take(refs('1:7'));
+    assert.deepEqual(prayer.take(refs('1:1')), []);
+    assert.deepEqual(prayer.take(refs('1:1')), [], 'heard again by the next window, it still waits');
+    assert.deepEqual(prayer.take(refs('112:1')), []);
+    assert.deepEqual(names(prayer.take(refs('112:1', '112:2'))), ['112:1', '112:2']);
+    assert.deepEqual(names(prayer.verses), ['1:6', '1:7', '112:1', '112:2']);
+
+    const fatiha = new Trail();
+    assert.deepEqual(fatiha.take(refs('1:1')), []);
+    assert.deepEqual(fatiha.take(refs('1:1')), []);
+    assert.deepEqual(names(fatiha.take(refs('1:2'))), ['1:1', '1:2']);
+
+    const once = new Trail();
+    assert.deepEqual(names(once.take(refs('1:1'), true)), ['1:1'], 'a recording of the basmala alone still says 1:1');
   });
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadQuran } from '../../src/quran/corpus.js';
 import { buildUnitStream } from '../../src/match/stream.js';
-import { basmalaOpens, buildRegionTarget, isBasmalaAlone, openingUnits, UnitRole } from '../../src/match/target.js';
+import { buildRegionTarget, openingUnits, UnitRole } from '../../src/match/target.js';
 
 const quran = loadQuran();
 const stream = buildUnitStream(quran.verses);
@@ -54,16 +54,4 @@ test('an opening basmala cannot stand in for al-Fatiha ayah 1', () => {
   // Elsewhere the hub may enter any verse start.
   const rt2 = buildRegionTarget(stream, startOf(2, 1), endOf(2, 3), openings, B);
   assert.equal(rt2.target.hubEntryCost[Array.from(rt2.streamPos).indexOf(startOf(2, 2))], 0);
-});
-
-test('a basmala opens ayah 1 of every surah but Al-Fatiha (where it is ayah 1) and At-Tawba', () => {
-  assert.ok(basmalaOpens({ surah: 2, ayah: 1 }));
-  assert.ok(basmalaOpens({ surah: 114, ayah: 1 }));
-  assert.ok(!basmalaOpens({ surah: 1, ayah: 1 }));
-  assert.ok(!basmalaOpens({ surah: 9, ayah: 1 }));
-  assert.ok(!basmalaOpens({ surah: 2, ayah: 2 }));
-  assert.ok(isBasmalaAlone([{ surah: 1, ayah: 1 }]));
-  assert.ok(!isBasmalaAlone([{ surah: 1, ayah: 1 }, { surah: 1, ayah: 2 }]));
-  assert.ok(!isBasmalaAlone([{ surah: 27, ayah: 30 }]));
-  assert.ok(!isBasmalaAlone([]));
 });
