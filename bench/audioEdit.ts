@@ -13,3 +13,14 @@ export function splice(samples: Float32Array, fromS: number, toS: number, insert
   out.set(samples.subarray(b), a + insert.length);
   return out;
 }
+
+/** Clips joined end to end. */
+export function joinClips(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

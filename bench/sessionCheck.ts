@@ -14,6 +14,7 @@ import { parseMode } from '../src/cli/options.js';
 import { Follower } from '../src/engine/follow.js';
 import { lazyModeIdentifier } from '../src/engine/modes.js';
 import { formatRef } from '../src/quran/corpus.js';
+import { joinClips } from './audioEdit.js';
 import { pct } from './formatReport.js';
 import { scriptSamples, type BenchSample } from './manifest.js';
 import { CLIP_SCRIPT_OPTIONS, runScript } from './runScript.js';
@@ -49,7 +50,8 @@ function clipsByReciter(samples: readonly BenchSample[]): Map<string, Map<string
   return out;
 }
 
-async function joinClips(paths: readonly string[], cache: Map<string, Float32Array>): Promise<Float32Array> {
+/** A script's clips decoded (each once per run) and joined into one recording. */
+async function recording(paths: readonly string[], cache: Map<string, Float32Array>): Promise<Float32Array> {
   const parts: Float32Array[] = [];
   for (const path of paths) {
     let samples = cache.get(path);
@@ -59,13 +61,7 @@ async function joinClips(paths: readonly string[], cache: Map<string, Float32Arr
     }
     parts.push(samples);
   }
-  const joined = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    joined.set(p, at);
-    at += p.length;
-  }
-  return joined;
+  return joinClips(parts);
 }
 
 function outcomeOf(script: SessionScript, reciter: string, audioS: number, got: readonly VerseKey[]): Outcome {
@@ -110,7 +106,7 @@ async function main(): Promise<number> {
     for (const script of SESSION_SCRIPTS) {
       const paths = script.parts.map((p) => clips.get(key(clipVerse(p))));
       if (paths.some((p) => p === undefined)) continue;
-      const audio = await joinClips(paths as string[], cache);
+      const audio = await recording(paths as string[], cache);
       const audioS = audio.length / SAMPLE_RATE;
       const label = `${reciter}: ${script.name}`;
       const { result } = await identifier.identifySamples(audio, SAMPLE_RATE, label);

@@ -51,15 +51,7 @@ export function randomBytes(length: number, seed = 1): Uint8Array {
   return Uint8Array.from({ length }, () => Math.floor(next() * 256));
 }
 
-export function concat(parts: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
+export { joinClips as concat } from '../../bench/audioEdit.js';
 
 /** Frequency from upward zero crossings, interpolated between samples; skips `edgeS` at both ends. */
 export function measureFrequency(samples: Float32Array, sampleRate: number, edgeS = 0.1): number {

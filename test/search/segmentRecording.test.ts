@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { joinCutVerses, segmentSamples, DEFAULT_SEGMENTING } from '../../src/search/segmentRecording.js';
+import { joinClips } from '../../bench/audioEdit.js';
 import { speechLike } from '../cli/wav.js';
 import { TableRecogniser } from '../helpers/fakeRecogniser.js';
 
 const RATE = 16000;
 const silence = (s: number): Float32Array => new Float32Array(Math.round(s * RATE));
-function concat(...parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+const concat = (...parts: Float32Array[]): Float32Array => joinClips(parts);
 
 describe('segmenting a long recording', () => {
   it('recognises each stretch of speech on its own, with times in the whole recording', async () => {
