@@ -48,16 +48,20 @@ export function continuesTrail(before: readonly VerseKey[], answer: readonly Ver
   return newVerses(before, answer) !== undefined;
 }
 
+/** Unconfirmed answers kept for the next windows to confirm: two, so one stray window between (37:182 for 1:2) does not lose the answer before it. */
+const PENDING_KEPT = 2;
+
 /**
  * The trail of verses recited so far. A window's answer that carries it on is taken at once. Any
- * other — the first answer, or a jump elsewhere — waits for the next window's answer to carry
- * it on: a window cut in the middle of a verse can look like the start of another one (113:1
- * for 114:1, حمٓ inside الٓمٓ). The basmala heard alone always waits: before a surah it opens
- * that surah and is no verse; only Al-Fatiha's 1:2 after it makes it 1:1.
+ * other — the first answer, or a jump elsewhere — waits for a later window's answer to carry it
+ * on: a window cut in the middle of a verse can look like the start of another one (113:1 for
+ * 114:1, حمٓ inside الٓمٓ). The basmala heard alone always waits: before a surah it opens that
+ * surah and is no verse; only Al-Fatiha's 1:2 after it makes it 1:1.
  */
 export class Trail<V extends VerseKey> {
   private trail: V[] = [];
-  private pending: readonly V[] | undefined;
+  /** Unconfirmed answers, oldest first. */
+  private pending: (readonly V[])[] = [];
 
   get verses(): readonly V[] {
     return this.trail;
@@ -70,14 +74,20 @@ export class Trail<V extends VerseKey> {
   take(answer: readonly V[], last = false): V[] {
     if (answer.length === 0) return [];
     const keepAtEnd = last && this.trail.length === 0;
-    let added = isBasmalaAlone(answer) && !keepAtEnd ? undefined : newVerses(this.trail, answer);
-    if (!added && this.pending && !isBasmalaAlone(answer)) {
-      const afterPending = newVerses(this.pending, answer);
-      if (afterPending) added = appendWithoutOverlap(this.trail, [...this.pending, ...afterPending]).slice(this.trail.length);
+    const basmala = isBasmalaAlone(answer) && !keepAtEnd;
+    let added = basmala ? undefined : newVerses(this.trail, answer);
+    for (const waiting of basmala || added ? [] : [...this.pending].reverse()) {
+      const afterWaiting = newVerses(waiting, answer);
+      if (!afterWaiting) continue;
+      added = appendWithoutOverlap(this.trail, [...waiting, ...afterWaiting]).slice(this.trail.length);
+      break;
     }
     if (!added && keepAtEnd) added = [...answer];
-    this.pending = added ? undefined : answer;
-    if (!added) return [];
+    if (!added) {
+      this.pending = [...this.pending, answer].slice(-PENDING_KEPT);
+      return [];
+    }
+    this.pending = [];
     this.trail = [...this.trail, ...added];
     return added;
   }

@@ -82,3 +82,21 @@ describe('the trail: what an answer adds', () => {
     assert.deepEqual(names(once.take(refs('1:1'), true)), ['1:1'], 'a recording of the basmala alone still says 1:1');
   });
 });
+
+describe('the trail: unconfirmed answers', () => {
+  it('a stray window between an answer and its confirmation does not lose it', () => {
+    const trail = new Trail();
+    trail.take(refs('1:1'));
+    trail.take(refs('37:182'));
+    assert.deepEqual(names(trail.take(refs('1:1', '1:2'))), ['1:1', '1:2']);
+  });
+
+  it('only the last two unconfirmed answers wait', () => {
+    const trail = new Trail();
+    trail.take(refs('1:1'));
+    trail.take(refs('37:182'));
+    trail.take(refs('55:1'));
+    assert.deepEqual(names(trail.take(refs('1:2'))), [], '1:1 was pushed out: 1:2 waits in turn');
+    assert.deepEqual(names(trail.take(refs('1:2', '1:3'))), ['1:2', '1:3']);
+  });
+});
