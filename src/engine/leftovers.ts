@@ -14,11 +14,13 @@ export function leftoverSpans(chunk: TimeSpan, answered: TimeSpan, minS: number)
 }
 
 /**
- * Where the best hypothesis's verses were heard, from their aligned units (openings such as the
- * basmala left out), whether it was answered or not; undefined when nothing was aligned.
+ * Where the best hypothesis's verses were heard, from their aligned units and the openings
+ * recited right before them (isti'adha, basmala), whether it was answered or not; undefined when
+ * nothing was aligned. Left over, an isti'adha would be matched alone, and 16:98, whose words it
+ * shares, could claim it.
  */
 export function versesHeard(result: MatchResult): TimeSpan | undefined {
   const units = result.detail?.units;
   if (!units || units.length === 0) return undefined;
-  return { startS: units[0]!.startS, endS: units[units.length - 1]!.endS };
+  return { startS: result.detail?.openingStartS ?? units[0]!.startS, endS: units[units.length - 1]!.endS };
 }

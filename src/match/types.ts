@@ -70,4 +70,6 @@ export interface MatchDetail {
   /** Openings heard before the verses (never reported as verses). */
   readonly istiadha: boolean;
   readonly basmala: boolean;
+  /** Where the openings recited right before the verses begin, in the recording's seconds; absent when there are none. */
+  readonly openingStartS?: number;
 }

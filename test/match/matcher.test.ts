@@ -146,6 +146,11 @@ test("the isti'adha before a recitation is ignored", () => {
   const b = matcher.match(synthPosteriors(concatUnits(ISTIADHA, BASMALA, units(112, 1), units(112, 2)), r));
   assert.equal(refs(b), want([112, 1], [112, 2]));
   assert.ok(b.confidence > 0.9);
+  assert.ok(b.detail?.istiadha && b.detail.basmala);
+  // Where the openings begin, so that the engine does not match them again as a leftover.
+  const firstVerseUnit = b.detail.units[0]!.startS;
+  assert.ok(b.detail.openingStartS !== undefined && b.detail.openingStartS < firstVerseUnit - 1, `openings from ${b.detail.openingStartS}, verses from ${firstVerseUnit}`);
+  assert.equal(a.detail?.openingStartS !== undefined, true);
   // Alone it is no verse.
   const c = matcher.match(synthPosteriors(ISTIADHA, r));
   assert.equal(c.status, 'no_match');
