@@ -15,10 +15,9 @@
  *   when its sequence accuracy is strictly higher; the first such wins.
  */
 
-export interface VerseKey {
-  readonly surah: number;
-  readonly ayah: number;
-}
+import { sameVerse, type VerseKey } from '../src/quran/verseKey.js';
+
+export type { VerseKey };
 
 export interface SequenceScore {
   readonly recall: number;
@@ -26,7 +25,6 @@ export interface SequenceScore {
   readonly sequenceAccuracy: number;
 }
 
-const same = (a: VerseKey, b: VerseKey): boolean => a.surah === b.surah && a.ayah === b.ayah;
 
 export function scoreSequence(expected: readonly VerseKey[], predicted: readonly VerseKey[]): SequenceScore {
   if (expected.length === 0) return { recall: 1, precision: 1, sequenceAccuracy: 1 };
@@ -36,7 +34,7 @@ export function scoreSequence(expected: readonly VerseKey[], predicted: readonly
   let from = 0;
   for (const want of expected) {
     for (let j = from; j < predicted.length; j++) {
-      if (same(predicted[j]!, want)) {
+      if (sameVerse(predicted[j]!, want)) {
         hits++;
         from = j + 1;
         break;
@@ -52,7 +50,7 @@ export function scoreSequence(expected: readonly VerseKey[], predicted: readonly
 }
 
 export function sequencesEqual(a: readonly VerseKey[], b: readonly VerseKey[]): boolean {
-  return a.length === b.length && a.every((v, i) => same(v, b[i]!));
+  return a.length === b.length && a.every((v, i) => sameVerse(v, b[i]!));
 }
 
 export interface SampleScore extends SequenceScore {

@@ -193,11 +193,10 @@ export class Identifier {
     const heard = versesHeard(result);
     const rest = heard && depth < job.maxDepth ? leftoverSpans(span, heard, MIN_LEFTOVER_S) : [];
     if (rest.length === 0) return [result];
-    const found: MatchResult[] = [];
-    if (result.status === 'ok') found.push(result);
-    else if (depth === 0 && span.endS - span.startS >= MIN_SPLIT_S) {
-      found.push(...(await this.recogniseSpan(job, widen(heard!, span, CHUNK_PAD_S), depth + 1)));
-    } else return [result];
+    const answered = result.status === 'ok';
+    if (!answered && (depth > 0 || span.endS - span.startS < MIN_SPLIT_S)) return [result];
+    // Unanswered: the part its best alignment covered is heard again on its own, like the rest.
+    const found = answered ? [result] : await this.recogniseSpan(job, widen(heard!, span, CHUNK_PAD_S), depth + 1);
     for (const r of rest) found.push(...(await this.recogniseSpan(job, r, depth + 1)));
     return found.sort((a, b) => startOf(a) - startOf(b));
   }

@@ -1,13 +1,13 @@
 /**
  * The verses recited so far, as a recitation is followed window by window: by `ayat follow`
  * (src/engine/follow.ts) and by the web app's live panel (web/src/liveFollow.ts). This file
- * imports only src/quran/basmala.ts, which imports nothing, so the browser bundle takes both.
+ * imports only src/quran/basmala.ts and verseKey.ts, which import nothing else, so the browser
+ * bundle takes all three.
  */
-import { isBasmalaAlone, type VerseKey } from '../quran/basmala.js';
+import { isBasmalaAlone } from '../quran/basmala.js';
+import { sameVerse, type VerseKey } from '../quran/verseKey.js';
 
 export type { VerseKey };
-
-const sameVerse = (a: VerseKey, b: VerseKey): boolean => a.surah === b.surah && a.ayah === b.ayah;
 
 /**
  * Appends `next` to `sequence`, dropping the longest prefix of `next` that repeats the end of
@@ -74,15 +74,10 @@ export class Trail<V extends VerseKey> {
   take(answer: readonly V[], last = false): V[] {
     if (answer.length === 0) return [];
     const keepAtEnd = last && this.trail.length === 0;
-    const basmala = isBasmalaAlone(answer) && !keepAtEnd;
-    let added = basmala ? undefined : newVerses(this.trail, answer);
-    for (const waiting of basmala || added ? [] : [...this.pending].reverse()) {
-      const afterWaiting = newVerses(waiting, answer);
-      if (!afterWaiting) continue;
-      added = appendWithoutOverlap(this.trail, [...waiting, ...afterWaiting]).slice(this.trail.length);
-      break;
-    }
-    if (!added && keepAtEnd) added = [...answer];
+    const added =
+      isBasmalaAlone(answer) && !keepAtEnd
+        ? undefined
+        : (newVerses(this.trail, answer) ?? this.confirmedWaiting(answer) ?? (keepAtEnd ? [...answer] : undefined));
     if (!added) {
       this.pending = [...this.pending, answer].slice(-PENDING_KEPT);
       return [];
@@ -90,5 +85,14 @@ export class Trail<V extends VerseKey> {
     this.pending = [];
     this.trail = [...this.trail, ...added];
     return added;
+  }
+
+  /** The newest waiting answer that `answer` carries on, with what it adds, as new verses of the trail. */
+  private confirmedWaiting(answer: readonly V[]): V[] | undefined {
+    for (const waiting of [...this.pending].reverse()) {
+      const after = newVerses(waiting, answer);
+      if (after) return appendWithoutOverlap(this.trail, [...waiting, ...after]).slice(this.trail.length);
+    }
+    return undefined;
   }
 }

@@ -1,7 +1,6 @@
 import type { VerseRef } from '../quran/corpus.js';
+import { sameVerse } from '../quran/verseKey.js';
 import type { AlignedUnit } from './types.js';
-
-const sameVerse = (a: VerseRef, b: VerseRef): boolean => a.surah === b.surah && a.ayah === b.ayah;
 
 /** Mean relLogProb of the units the alignment gave `verse` (0 when it gave none). */
 export function verseFit(verse: VerseRef, units: readonly AlignedUnit[]): number {

@@ -1,5 +1,6 @@
 import { loadQuran, type Verse, type VerseRef } from '../quran/corpus.js';
 import { VOCAB } from '../quran/units.js';
+import { sameVerse } from '../quran/verseKey.js';
 import { greedyDecode, withBlankPenalty, type GreedyPath } from '../decode/ctc.js';
 import { alignLocal, frameStats, type AlignOptions, type FrameStats, type LocalAlignment } from '../decode/align.js';
 import type { AlignedUnit, Candidate, MatchDetail, MatchResult, Posteriors } from './types.js';
@@ -308,11 +309,11 @@ export class VerseMatcher {
         extraAfter: 0,
       });
     }
-    const kept = units.length === 0 ? [] : trimUnheardEdges(verseRun(units), units, edgeFit);
-    if (kept.length === 0) return { verses: verseRun(units), detail: { features: { ...f }, units, istiadha: false, basmala: false } };
-    const first = units.findIndex((u) => sameRef(u.verse, kept[0]!));
+    if (units.length === 0) return { verses: [], detail: { features: { ...f }, units, istiadha: false, basmala: false } };
+    const kept = trimUnheardEdges(verseRun(units), units, edgeFit);
+    const first = units.findIndex((u) => sameVerse(u.verse, kept[0]!));
     let last = units.length - 1;
-    while (!sameRef(units[last]!.verse, kept[kept.length - 1]!)) last--;
+    while (!sameVerse(units[last]!.verse, kept[kept.length - 1]!)) last--;
     // An opening stands before units[after]: it belongs to what is kept when that unit does. Those
     // right before the first kept verse count only when recited at a speaking rate (see
     // MAX_OPENING_S_PER_UNIT); else the alignment spread them over other speech.
@@ -344,12 +345,10 @@ export class VerseMatcher {
  */
 const MAX_OPENING_S_PER_UNIT = 0.4;
 
-const sameRef = (a: VerseRef, b: VerseRef): boolean => a.surah === b.surah && a.ayah === b.ayah;
-
 /** The verses of aligned units, in order, each once. */
 function verseRun(units: readonly AlignedUnit[]): VerseRef[] {
   const out: VerseRef[] = [];
-  for (const u of units) if (!out.some((v) => sameRef(v, u.verse))) out.push(u.verse);
+  for (const u of units) if (!out.some((v) => sameVerse(v, u.verse))) out.push(u.verse);
   return out;
 }
 

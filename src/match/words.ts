@@ -1,5 +1,6 @@
 import { loadQuran, type Verse, type VerseRef } from '../quran/corpus.js';
 import { verseUnits } from '../quran/units.js';
+import { sameVerse } from '../quran/verseKey.js';
 import type { AlignedUnit } from './types.js';
 
 /** One recited word of the answer, and how clearly the acoustic model heard it. */
@@ -47,7 +48,6 @@ export interface HeardWordsOptions {
   readonly verseOf?: (ref: VerseRef) => Verse;
 }
 
-const sameRef = (a: VerseRef, b: VerseRef): boolean => a.surah === b.surah && a.ayah === b.ayah;
 
 /** The words of a verse, split as the unit rules split them (src/quran/units.ts). */
 export function verseWords(verse: Verse): string[] {
@@ -74,7 +74,7 @@ export function heardWords(units: readonly AlignedUnit[], options: HeardWordsOpt
     current = undefined;
   };
   for (const u of units) {
-    if (!verse || !sameRef(verse, u.verse)) {
+    if (!verse || !sameVerse(verse, u.verse)) {
       close();
       verse = verseOf(u.verse);
       wordOf = verseUnits(verse).wordOf;

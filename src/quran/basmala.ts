@@ -1,12 +1,9 @@
 /**
- * Where the basmala stands (imports nothing: the browser bundle takes it with src/engine/trail.ts).
+ * Where the basmala stands (imports only a type: the browser bundle takes it with src/engine/trail.ts).
  * Reciters say it before each surah but At-Tawba; in Al-Fatiha it is ayah 1 itself, so heard alone
  * it reads as 1:1.
  */
-export interface VerseKey {
-  readonly surah: number;
-  readonly ayah: number;
-}
+import type { VerseKey } from './verseKey.js';
 
 /** Surahs whose ayah 1 is not preceded by a recited basmala (1: it is ayah 1 itself; 9: none). */
 const NO_BASMALA_BEFORE = new Set([1, 9]);

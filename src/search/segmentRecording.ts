@@ -1,6 +1,7 @@
 import { decodeAudioFile, planChunks } from '../audio/index.js';
 import { appendWithoutOverlap } from '../engine/trail.js';
 import type { IdentifyResult } from '../engine/result.js';
+import { sameVerse, type VerseKey } from '../quran/verseKey.js';
 import type { IndexedRecording, Segment } from './types.js';
 
 /** What indexing needs from the engine: Identifier satisfies it. */
@@ -25,8 +26,7 @@ export interface SegmentingOptions {
 
 export const DEFAULT_SEGMENTING: SegmentingOptions = { maxSegmentS: 12, maxDurationS: 3 * 3600, padS: 0.2, joinGapS: 2 };
 
-const sameVerse = (a: { surah: number; ayah: number } | undefined, b: { surah: number; ayah: number } | undefined): boolean =>
-  a !== undefined && b !== undefined && a.surah === b.surah && a.ayah === b.ayah;
+const sameDefinedVerse = (a: VerseKey | undefined, b: VerseKey | undefined): boolean => a !== undefined && b !== undefined && sameVerse(a, b);
 
 /**
  * Joins a segment to the previous one when a verse was cut between them (the
@@ -36,7 +36,7 @@ export function joinCutVerses(segments: readonly Segment[], joinGapS: number): S
   const out: Segment[] = [];
   for (const s of segments) {
     const prev = out[out.length - 1];
-    if (prev && s.startS - prev.endS <= joinGapS && sameVerse(prev.verses[prev.verses.length - 1], s.verses[0])) {
+    if (prev && s.startS - prev.endS <= joinGapS && sameDefinedVerse(prev.verses[prev.verses.length - 1], s.verses[0])) {
       out[out.length - 1] = {
         startS: prev.startS,
         endS: Math.max(prev.endS, s.endS),
