@@ -37,4 +37,12 @@ describe('trimUnheardEdges', () => {
     assert.deepEqual(trimUnheardEdges([v(1), v(2)], units, -2), [v(2)]);
     assert.deepEqual(trimUnheardEdges([v(1)], units, -2), [v(1)]);
   });
+
+  it('keeps Al-Fatiha’s basmala before 1:2 however unclearly it was heard, and trims it before other verses', () => {
+    const f = (ayah: number): VerseRef => ({ surah: 1, ayah });
+    const units = [...unitsOf(f(1), [-4, -3]), ...unitsOf(f(2), [-0.2]), ...unitsOf(f(3), [-0.1]), ...unitsOf(f(4), [-4])];
+    assert.deepEqual(trimUnheardEdges([f(1), f(2), f(3), f(4)], units, -2), [f(1), f(2), f(3)]);
+    const ahead = [...unitsOf(f(1), [-4, -3]), ...unitsOf(f(3), [-0.1])];
+    assert.deepEqual(trimUnheardEdges([f(1), f(3)], ahead, -2), [f(3)]);
+  });
 });
