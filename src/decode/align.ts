@@ -96,6 +96,30 @@ export function frameStats(post: Posteriors, opts: AlignOptions, blank = CTC_BLA
   return { frames: T, max, garbage, floor, bestPathScore, nullScore, restMax };
 }
 
+/**
+ * `stats` with the garbage of the first `frames` frames read from `raw`, the posteriors before a
+ * blank penalty (withBlankPenalty): where the model's own best label there is the blank, the
+ * frame is free as garbage again. See MatcherOptions.onsetS for why.
+ */
+export function withRawOnset(stats: FrameStats, raw: Posteriors, frames: number, blank = CTC_BLANK): FrameStats {
+  const n = Math.min(frames, stats.frames);
+  if (n <= 0) return stats;
+  const garbage = stats.garbage.slice();
+  let nullScore = stats.nullScore;
+  for (let t = 0; t < n; t++) {
+    const g = raw.logProbs[t * raw.vocabSize + blank]! >= rawMax(raw, t) ? stats.max[t]! : garbage[t]!;
+    nullScore += g - garbage[t]!;
+    garbage[t] = g;
+  }
+  return { ...stats, garbage, nullScore };
+}
+
+function rawMax(post: Posteriors, t: number): number {
+  let m = -Infinity;
+  for (let k = 0; k < post.vocabSize; k++) m = Math.max(m, post.logProbs[t * post.vocabSize + k]!);
+  return m;
+}
+
 /** A target that must be aligned whole (entered at its first unit, left after its last). */
 export function wholeTarget(ids: ArrayLike<number>): AlignTarget {
   return partialTarget(ids, Infinity);

@@ -2,7 +2,7 @@ import { loadQuran, type Verse, type VerseRef } from '../quran/corpus.js';
 import { VOCAB } from '../quran/units.js';
 import { sameVerse } from '../quran/verseKey.js';
 import { greedyDecode, withBlankPenalty, type GreedyPath } from '../decode/ctc.js';
-import { alignLocal, frameStats, type AlignOptions, type FrameStats, type LocalAlignment } from '../decode/align.js';
+import { alignLocal, frameStats, withRawOnset, type AlignOptions, type FrameStats, type LocalAlignment } from '../decode/align.js';
 import type { AlignedUnit, Candidate, MatchDetail, MatchResult, Posteriors } from './types.js';
 import { buildUnitStream, identicalVerses, refOf, sameUnits, type UnitStream } from './stream.js';
 import { buildNgramIndex, DEFAULT_RETRIEVAL, retrieveRegions, type NgramIndex, type RetrievalOptions } from './ngram-index.js';
@@ -24,6 +24,16 @@ export interface MatcherOptions {
    * fewer of the professional ones; past 3 the professional clips start to slip.
    */
   readonly blankPenalty: number;
+  /**
+   * Seconds at the clip's start where a frame whose own best label is the blank stays free as
+   * garbage, as before the blank penalty. There the model's runner-up to the blank is often its
+   * guess at how a verse begins, not a letter heard: on dev's clips, cut at the voice's onset, the
+   * penalty turned the first frame into و, ف or ء 46 times where the verse starts otherwise, and
+   * into its real first letter 19 times, and 1:2 (الحمد لله رب العالمين) was answered 37:182
+   * (والحمد لله رب العالمين). The first frame (0.06 s) found that clip in both modes and lost
+   * none; two frames lost a crowd clip in full mode.
+   */
+  readonly onsetS: number;
   /**
    * Verses at either end of the answer's run whose units fit worse than this on average (nats
    * per frame below the best label, read without the blank penalty) are left out of it; see
@@ -61,6 +71,7 @@ export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = {
   align: { garbagePenalty: 3, floorPenalty: 3 },
   boundaryPenalty: 6,
   blankPenalty: 2.5,
+  onsetS: 0.06,
   edgeFit: -2,
   spanRule: DEFAULT_SPAN_RULE,
   calibration: DEFAULT_CALIBRATION,
@@ -142,7 +153,7 @@ export class VerseMatcher {
     });
     if (greedy.speechFrames < cal.minSpeechFrames || greedy.ids.length < cal.minTranscriptUnits) return noMatch(0);
 
-    const stats = frameStats(post, o.align);
+    const stats = withRawOnset(frameStats(post, o.align), heard, Math.round(o.onsetS / post.frameShiftS));
     const scored = this.rescore(post, stats, greedy, o);
     const ranked = rankCandidates(scored);
     const best = ranked[0];

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alignLocal, frameStats, partialTarget, wholeTarget, type AlignTarget } from '../../src/decode/align.js';
+import { alignLocal, frameStats, partialTarget, wholeTarget, withRawOnset, type AlignTarget } from '../../src/decode/align.js';
+import { withBlankPenalty } from '../../src/decode/ctc.js';
 import type { Posteriors } from '../../src/match/types.js';
 import { framesFor, posteriorsFromLabels, rng } from './synth.js';
 
@@ -205,4 +206,23 @@ test('abortBelow gives up on hopeless targets and changes nothing otherwise', ()
   assert.equal(alignLocal(post, stats, target, { abortBelow: free.score + 1 }), null);
   const wrong = partialTarget(randomUnits(r, 20), 6);
   assert.equal(alignLocal(post, stats, wrong, { abortBelow: free.score - 10 }), null);
+});
+
+test('withRawOnset frees the garbage of onset frames the model itself hears as blank, and only those', () => {
+  const V = 3;
+  const rows = [
+    [0.6, 0.3, 0.1], // blank best, letter 1 best once the blank is penalised
+    [0.2, 0.7, 0.1], // a letter heard
+    [0.6, 0.3, 0.1], // like frame 0, but past the onset
+  ];
+  const raw: Posteriors = { logProbs: Float32Array.from(rows.flat().map(Math.log)), frames: 3, vocabSize: V, frameShiftS: 0.06, offsetS: 0 };
+  const penalised = withBlankPenalty(raw, 2.5);
+  const stats = frameStats(penalised, OPTS);
+  assert.ok(stats.garbage[0]! < stats.max[0]!, 'penalised, the first frame costs something as garbage');
+  const onset = withRawOnset(stats, raw, 2);
+  assert.equal(onset.garbage[0], stats.max[0]);
+  assert.equal(onset.garbage[1], stats.garbage[1], 'a letter the model heard keeps its cost');
+  assert.equal(onset.garbage[2], stats.garbage[2], 'past the onset nothing changes');
+  assert.ok(Math.abs(onset.nullScore - (stats.nullScore + stats.max[0]! - stats.garbage[0]!)) < 1e-9);
+  assert.equal(withRawOnset(stats, raw, 0), stats);
 });

@@ -243,3 +243,20 @@ test('a run is not stretched over another surah after a basmala: the unheard aya
     assert.ok(untrimmed.verses.length > res.verses.length, `untrimmed: ${refs(untrimmed)}`);
   }
 });
+
+test("a verse-opening guess in the clip's first frame is not a letter heard: 1:2 is not answered 37:182 (و + 1:2)", () => {
+  const clip = synthPosteriors(units(1, 2), rng(7), { leadSilence: 0 });
+  const V = clip.vocabSize;
+  // The model hears silence there, with و its runner-up: the blank penalty alone would make it و.
+  const onset = new Float32Array(V).fill(Math.log(0.1 / (V - 2)));
+  onset[0] = Math.log(0.6);
+  onset[textToUnits('و').ids[0]!] = Math.log(0.3);
+  const logProbs = new Float32Array((clip.frames + 1) * V);
+  logProbs.set(onset, 0);
+  logProbs.set(clip.logProbs.subarray(0, clip.frames * V), V);
+  const heard = { ...clip, frames: clip.frames + 1, logProbs };
+  const best = (res: MatchResult): string => res.candidates[0]!.verses.map(formatRef).join(' ');
+  // Free as garbage, the onset costs 1:2 nothing: it ties 37:182, whose و it is, and comes first.
+  assert.equal(best(matcher.match(heard)), want([1, 2]));
+  assert.equal(best(matcher.match(heard, { onsetS: 0 })), want([37, 182]), 'without the onset rule the guess is a letter');
+});
