@@ -2,13 +2,14 @@ import { loadQuran, type Verse, type VerseRef } from '../quran/corpus.js';
 import { VOCAB } from '../quran/units.js';
 import { sameVerse } from '../quran/verseKey.js';
 import { greedyDecode, withBlankPenalty, type GreedyPath } from '../decode/ctc.js';
-import { alignLocal, frameStats, withRawOnset, type AlignOptions, type FrameStats, type LocalAlignment } from '../decode/align.js';
+import { alignLocal, frameStats, withRawOnset, type AlignOptions, type AlignTarget, type FrameStats, type LocalAlignment } from '../decode/align.js';
 import type { AlignedUnit, Candidate, MatchDetail, MatchResult, Posteriors } from './types.js';
 import { buildUnitStream, identicalVerses, refOf, sameUnits, type UnitStream } from './stream.js';
 import { buildNgramIndex, DEFAULT_RETRIEVAL, retrieveRegions, type NgramIndex, type RetrievalOptions } from './ngram-index.js';
 import { buildRegionTarget, openingUnits, UnitRole, type Openings, type RegionTarget } from './target.js';
 import { coveredVerses, DEFAULT_SPAN_RULE, streamSpanOf, type SpanRule } from './spans.js';
 import { trimUnheardEdges } from './edges.js';
+import { nonVerseTargets } from './nonVerse.js';
 import { confidenceOf, DEFAULT_CALIBRATION, type Calibration, type ConfidenceFeatures } from './confidence.js';
 
 export interface MatcherOptions {
@@ -124,6 +125,7 @@ export class VerseMatcher {
   readonly options: MatcherOptions;
   private readonly openings: Openings;
   private readonly twins: Map<number, readonly number[]>;
+  private readonly nonVerse: readonly AlignTarget[];
 
   constructor(verses: readonly Verse[] = loadQuran().verses, options: Partial<MatcherOptions> = {}) {
     this.options = { ...DEFAULT_MATCHER_OPTIONS, ...options };
@@ -131,6 +133,7 @@ export class VerseMatcher {
     this.index = buildNgramIndex(this.stream);
     this.openings = openingUnits();
     this.twins = identicalVerses(this.stream);
+    this.nonVerse = nonVerseTargets();
   }
 
   match(heard: Posteriors, overrides: Partial<MatcherOptions> = {}): MatchResult {
@@ -160,7 +163,8 @@ export class VerseMatcher {
     if (!best) return noMatch(0);
 
     const runnerUp = ranked.find((c) => !this.sameUnitsAs(best.verses, c.verses));
-    const margin = Math.min(o.pruneMargin, best.score - Math.max(runnerUp?.score ?? -Infinity, stats.nullScore));
+    const notVerse = Math.max(stats.nullScore, this.nonVerseScore(post, stats));
+    const margin = Math.min(o.pruneMargin, best.score - Math.max(runnerUp?.score ?? -Infinity, notVerse));
     const full = alignLocal(post, stats, best.rt.target, { backtrace: true })!;
     const speech = Math.max(1, greedy.speechFrames);
     const covered = this.heardRange(full);
@@ -188,6 +192,11 @@ export class VerseMatcher {
       candidates,
       detail,
     };
+  }
+
+  /** How well the clip reads as a phrase that is no verse (nonVerse.ts): the best of their alignments. */
+  private nonVerseScore(post: Posteriors, stats: FrameStats): number {
+    return Math.max(-Infinity, ...this.nonVerse.map((target) => alignLocal(post, stats, target)?.score ?? -Infinity));
   }
 
   /** Retrieve regions from the transcript and align each against the posteriors. */

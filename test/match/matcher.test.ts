@@ -7,6 +7,7 @@ import { validateCalibration, type Calibration } from '../../src/match/confidenc
 import { createRequire } from 'node:module';
 
 import { BASMALA_TEXT, ISTIADHA_TEXT } from '../../src/match/target.js';
+import { NON_VERSE_TEXTS } from '../../src/match/nonVerse.js';
 import type { MatchResult } from '../../src/match/types.js';
 import { blankPosteriors, concatUnits, corruptUnits, noisePosteriors, rng, synthPosteriors } from '../decode/synth.js';
 
@@ -259,4 +260,14 @@ test("a verse-opening guess in the clip's first frame is not a letter heard: 1:2
   // Free as garbage, the onset costs 1:2 nothing: it ties 37:182, whose و it is, and comes first.
   assert.equal(best(matcher.match(heard)), want([1, 2]));
   assert.equal(best(matcher.match(heard, { onsetS: 0 })), want([37, 182]), 'without the onset rule the guess is a letter');
+});
+
+test('phrases said around a recitation are no verse, and verses holding them are still found', () => {
+  const r = rng(11);
+  for (const text of NON_VERSE_TEXTS) {
+    const res = matcher.match(synthPosteriors(textToUnits(text).ids, r));
+    assert.equal(res.status, 'no_match', `${text} answered ${refs(res)} at ${res.confidence}`);
+  }
+  // 29:45 ends …وَلَذِكۡرُ ٱللَّهِ أَكۡبَرُۗ…: the takbir inside a whole verse does not hide it.
+  assert.equal(refs(matcher.match(synthPosteriors(units(29, 45), r))), want([29, 45]));
 });
