@@ -268,6 +268,11 @@ test('phrases said around a recitation are no verse, and verses holding them are
     const res = matcher.match(synthPosteriors(textToUnits(text).ids, r));
     assert.equal(res.status, 'no_match', `${text} answered ${refs(res)} at ${res.confidence}`);
   }
-  // 29:45 ends …وَلَذِكۡرُ ٱللَّهِ أَكۡبَرُۗ…: the takbir inside a whole verse does not hide it.
-  assert.equal(refs(matcher.match(synthPosteriors(units(29, 45), r))), want([29, 45]));
+  // Verses holding a phrase, or close to one, recited whole: 29:45 (…وَلَذِكۡرُ ٱللَّهِ أَكۡبَرُۗ…),
+  // 87:1 (سَبِّحِ ٱسۡمَ رَبِّكَ ٱلۡأَعۡلَى), 47:19 (…لَآ إِلَٰهَ إِلَّا ٱللَّهُ…).
+  for (const [s, a] of [[29, 45], [87, 1], [47, 19]] as const) {
+    const res = matcher.match(synthPosteriors(units(s, a), r));
+    assert.equal(refs(res), want([s, a]));
+    assert.ok(res.confidence > 0.9, `${s}:${a} confidence ${res.confidence}`);
+  }
 });
