@@ -15,25 +15,27 @@ function speak(voice: string, text: string, path: string): void {
   execFileSync('espeak-ng', ['-v', voice, '-s', '150', '-w', path, text]);
 }
 
+/** Speech that is no verse, by kind: [espeak-ng voice, text]. */
+const SPOKEN: Record<string, readonly [string, string]> = {
+  english: ['en', 'The weather today is sunny with a light breeze, and in the afternoon we will walk to the market to buy bread and apples.'],
+  arabicProse: ['ar', 'ذَهَبْتُ صَبَاحَ الْيَوْمِ إِلَى السُّوقِ لِأَشْتَرِيَ الْخُبْزَ وَالْحَلِيبَ، ثُمَّ رَجَعْتُ إِلَى الْبَيْتِ بِالسَّيَّارَةِ'],
+  // Said around a recitation, no verse: each was answered with a verse like it (src/match/nonVerse.ts).
+  sadaqa: ['ar', 'صَدَقَ ٱللَّهُ ٱلۡعَظِيمُ'],
+  takbir: ['ar', 'اللَّهُ أَكْبَر'],
+  tasmi: ['ar', 'سَمِعَ اللَّهُ لِمَنْ حَمِدَه'],
+  tasbih: ['ar', 'سُبْحَانَ رَبِّيَ الْأَعْلَى'],
+};
+
 describe('not Quran recitation, with the trained model (models/ayat-ctc)', () => {
   const tmp = makeTempDir();
   const files: Record<string, string> = {};
 
   before(() => {
     realModelDir();
-    files.english = join(tmp.dir, 'english.wav');
-    speak('en', 'The weather today is sunny with a light breeze, and in the afternoon we will walk to the market to buy bread and apples.', files.english);
-    files.arabicProse = join(tmp.dir, 'arabic-prose.wav');
-    speak('ar', 'ذَهَبْتُ صَبَاحَ الْيَوْمِ إِلَى السُّوقِ لِأَشْتَرِيَ الْخُبْزَ وَالْحَلِيبَ، ثُمَّ رَجَعْتُ إِلَى الْبَيْتِ بِالسَّيَّارَةِ', files.arabicProse);
-    // Said around a recitation, no verse: each was answered with a verse like it (src/match/nonVerse.ts).
-    files.sadaqa = join(tmp.dir, 'sadaqa.wav');
-    speak('ar', 'صَدَقَ ٱللَّهُ ٱلۡعَظِيمُ', files.sadaqa);
-    files.takbir = join(tmp.dir, 'takbir.wav');
-    speak('ar', 'اللَّهُ أَكْبَر', files.takbir);
-    files.tasmi = join(tmp.dir, 'tasmi.wav');
-    speak('ar', 'سَمِعَ اللَّهُ لِمَنْ حَمِدَه', files.tasmi);
-    files.tasbih = join(tmp.dir, 'tasbih.wav');
-    speak('ar', 'سُبْحَانَ رَبِّيَ الْأَعْلَى', files.tasbih);
+    for (const [kind, [voice, text]] of Object.entries(SPOKEN)) {
+      files[kind] = join(tmp.dir, `${kind}.wav`);
+      speak(voice, text, files[kind]);
+    }
     // A minor chord with tremolo and echo: tonal, loud, nothing like speech.
     files.music = join(tmp.dir, 'music.mp3');
     ffmpeg(
@@ -46,7 +48,7 @@ describe('not Quran recitation, with the trained model (models/ayat-ctc)', () =>
   });
   after(() => tmp.remove());
 
-  for (const kind of ['english', 'arabicProse', 'sadaqa', 'takbir', 'tasmi', 'tasbih', 'music']) {
+  for (const kind of [...Object.keys(SPOKEN), 'music']) {
     it(`${kind}: no verse found, exit 0`, () => {
       const r = runCli(['identify', '--json', files[kind]!]);
       assert.equal(r.code, 0, r.stderr);
