@@ -1,5 +1,5 @@
 import type { Posteriors } from '../match/types.js';
-import { CTC_BLANK, frameMaxima } from './ctc.js';
+import { CTC_BLANK, frameArgmax, frameMaxima } from './ctc.js';
 
 /**
  * A unit chain to align against posteriors, with the ways a path may get in
@@ -104,20 +104,15 @@ export function frameStats(post: Posteriors, opts: AlignOptions, blank = CTC_BLA
 export function withRawOnset(stats: FrameStats, raw: Posteriors, frames: number, blank = CTC_BLANK): FrameStats {
   const n = Math.min(frames, stats.frames);
   if (n <= 0) return stats;
+  const rawBest = frameArgmax({ ...raw, frames: n });
   const garbage = stats.garbage.slice();
   let nullScore = stats.nullScore;
   for (let t = 0; t < n; t++) {
-    const g = raw.logProbs[t * raw.vocabSize + blank]! >= rawMax(raw, t) ? stats.max[t]! : garbage[t]!;
+    const g = rawBest[t] === blank ? stats.max[t]! : garbage[t]!;
     nullScore += g - garbage[t]!;
     garbage[t] = g;
   }
   return { ...stats, garbage, nullScore };
-}
-
-function rawMax(post: Posteriors, t: number): number {
-  let m = -Infinity;
-  for (let k = 0; k < post.vocabSize; k++) m = Math.max(m, post.logProbs[t * post.vocabSize + k]!);
-  return m;
 }
 
 /** A target that must be aligned whole (entered at its first unit, left after its last). */
