@@ -4,6 +4,7 @@ import { oneLineMessage } from '../engine/result.js';
 import { benchCommand } from './benchCommand.js';
 import { followCommand } from './followCommand.js';
 import { identifyCommand } from './identifyCommand.js';
+import { libraryCommand } from './libraryCommand.js';
 import { modelCommand } from './modelCommand.js';
 import { serveCommand } from './serveCommand.js';
 import type { CliIO } from './io.js';
@@ -16,6 +17,7 @@ const COMMANDS = new Map<string, Command>([
   ['follow', followCommand],
   ['bench', benchCommand],
   ['serve', serveCommand],
+  ['library', libraryCommand],
   ['model', modelCommand],
 ]);
 

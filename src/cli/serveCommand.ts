@@ -1,7 +1,7 @@
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { oneLineMessage } from '../engine/result.js';
-import { DATA_ENV_VAR, DEFAULT_PORT, defaultDataDir, startServer } from '../server/start.js';
+import { DATA_ENV_VAR, defaultDataDir, libraryDatabasePath } from '../search/openLibrary.js';
+import { DEFAULT_PORT, startServer } from '../server/start.js';
 import type { CliIO } from './io.js';
 import { MODEL_ARGS, modelOptionsOf } from './options.js';
 import { UsageError } from './usage.js';
@@ -83,7 +83,7 @@ export async function serveCommand(argv: readonly string[], io: CliIO): Promise<
     logError: (err) => io.err(`ayat serve: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`),
   });
   io.out(`ayat: serving on ${server.url}\n`);
-  io.err(`ayat serve: library ${join(dataDir, 'library.sqlite')}; modes ${server.modes.map((m) => m.id).join(', ')}; loading the model…\n`);
+  io.err(`ayat serve: library ${libraryDatabasePath(dataDir)}; modes ${server.modes.map((m) => m.id).join(', ')}; loading the model…\n`);
   void server.modelReady.then((status) =>
     io.err(
       status.state === 'ready'

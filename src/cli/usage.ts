@@ -51,6 +51,7 @@ Usage:
   ayat follow <file | -> [--json] [--mode MODE]
   ayat bench --manifest <manifest.json> [options]
   ayat serve [--port N] [--data DIR] [--model DIR] [--clap-model DIR] [--lightweight-model DIR]
+  ayat library add <folders...> | search <query...> | list [--data DIR] [--json]
   ayat model [DIR] [--json]
   ayat --help | ayat <command> --help
   ayat --version
@@ -61,6 +62,7 @@ Commands:
   bench      score the engine on a benchmark manifest (offline-tarteel format)
   serve      web app and HTTP API: identify uploads (every installed mode), index
              and search a library
+  library    the same library from the shell: index folders, search, list
   model      what ayat makes of an acoustic model folder (yours, or the shipped one)
 
 Modes (--mode):
@@ -70,7 +72,7 @@ Environment:
   AYAT_MODEL              acoustic model folder used when --model is not given
   AYAT_CLAP_MODEL         QuranCLAP model folder (default models/ayat-clap)
   AYAT_LIGHTWEIGHT_MODEL  bridge model folder (default models/ayat-bridge)
-  AYAT_DATA               library folder for \`ayat serve\` when --data is not given
+  AYAT_DATA               library folder for \`ayat serve\` and \`ayat library\` without --data
 
 Exit codes: 0 every file processed, 1 a file or the run failed, 2 bad usage or a
 mode whose trained model is not installed.

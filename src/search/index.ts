@@ -3,6 +3,7 @@ export { EnglishVerseSearch } from './englishSearch.js';
 export { JobLimitError, JobRunner, type JobItem, type JobRunnerOptions } from './jobRunner.js';
 export { Library, LibraryError, type AddResult, type LibraryOptions, type SearchHitJson, type SearchResponse } from './library.js';
 export { MIGRATIONS, SCHEMA_VERSION, migrate, type Migration } from './migrations.js';
+export { DATA_ENV_VAR, defaultDataDir, libraryDatabasePath, openLibrary, type OpenedLibrary, type OpenLibraryOptions } from './openLibrary.js';
 export { parseQuery, QueryError, type QueryPart, type TextQuery, type VerseRangeQuery } from './queryParser.js';
 export { AUDIO_EXTENSIONS, isInside, scanAudioFiles, type FoundFile } from './scanFolder.js';
 export { DEFAULT_SEGMENTING, joinCutVerses, segmentRecordingFile, segmentSamples, type SegmentingOptions, type SegmentRecogniser } from './segmentRecording.js';

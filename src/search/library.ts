@@ -38,6 +38,8 @@ export interface AddResult {
   readonly found: number;
   /** Of those, how many need indexing (new, changed, or not yet indexed). */
   readonly queued: number;
+  /** Their recording ids. */
+  readonly queuedIds: readonly number[];
   /** True when the folder held more files than the scan takes. */
   readonly truncated: boolean;
   /** The indexing job, or null when there was nothing to index. */
@@ -135,7 +137,7 @@ export class Library {
       if (rec.status !== 'indexed' && !this.scheduled.has(rec.id)) toIndex.push(rec);
     }
     const job = toIndex.length === 0 ? null : this.schedule(toIndex, label);
-    return { root, found: files.length, queued: toIndex.length, job };
+    return { root, found: files.length, queued: toIndex.length, queuedIds: toIndex.map((r) => r.id), job };
   }
 
   private schedule(recordings: readonly Recording[], label: string): JobRecord {
@@ -169,7 +171,7 @@ export class Library {
     try {
       folder = await realpath(path);
     } catch {
-      throw new LibraryError('not_found', `no such folder on the server: ${path}`);
+      throw new LibraryError('not_found', `no such folder: ${path}`);
     }
     const info = await stat(folder).catch(() => undefined);
     if (!info?.isDirectory()) throw new LibraryError('not_a_folder', `${path} is not a folder`);

@@ -1,5 +1,4 @@
 import { mkdirSync, realpathSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AcousticModel } from '../acoustic/model.js';
@@ -10,10 +9,10 @@ import type { Identifier } from '../engine/identify.js';
 import { loadModel } from '../engine/loadModel.js';
 import type { ModeModelOptions } from '../engine/modes.js';
 import { oneLineMessage } from '../engine/result.js';
-import { JobRunner } from '../search/jobRunner.js';
-import { Library } from '../search/library.js';
+import type { JobRunner } from '../search/jobRunner.js';
+import type { Library } from '../search/library.js';
+import { defaultDataDir, openLibrary } from '../search/openLibrary.js';
 import { DEFAULT_SEGMENTING } from '../search/segmentRecording.js';
-import { SqliteLibraryStore } from '../search/sqliteStore.js';
 import type { LibraryStore } from '../search/store.js';
 import { buildApp } from './app.js';
 import type { ModelStatus, ServerContext } from './context.js';
@@ -59,14 +58,6 @@ export interface RunningServer {
 }
 
 export const DEFAULT_PORT = 8765;
-export const DATA_ENV_VAR = 'AYAT_DATA';
-
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env[DATA_ENV_VAR];
-  if (fromEnv) return resolve(fromEnv);
-  const base = env['XDG_DATA_HOME'] || join(homedir(), '.local', 'share');
-  return join(base, 'ayat');
-}
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
@@ -91,27 +82,21 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const uploadsDir = join(dataDir, 'uploads');
   mkdirSync(uploadsDir, { recursive: true });
 
-  const store = new SqliteLibraryStore(join(dataDir, 'library.sqlite'));
+  // One load of the acoustic model, shared by the status, full mode (and the library) and hybrid mode.
+  const acousticModel = loadModel(options.model);
+  const model = watchModel(acousticModel);
+  // /identify answers carry their words; the library stores verses only, so its identifier skips them.
+  const libraryIdentifier: Identifier = createIdentifier({ acousticModel, maxCandidates: MAX_TOP });
+  const { store, jobs, library } = openLibrary(dataDir, {
+    recogniser: libraryIdentifier,
+    maxConcurrentJobs: limits.maxConcurrentJobs,
+    maxQueuedJobs: limits.maxQueuedJobs,
+    segmenting: { ...DEFAULT_SEGMENTING, maxDurationS: limits.maxRecordingDurationS },
+    allowedFolders: options.allowedFolders?.map((f) => realpathSync(f)),
+  });
   try {
     store.interruptUnfinishedJobs();
-    // One load of the acoustic model, shared by the status, full mode (and the library) and hybrid mode.
-    const acousticModel = loadModel(options.model);
-    const model = watchModel(acousticModel);
-    // /identify answers carry their words; the library stores verses only, so its identifier skips them.
     const identifier: Identifier = createIdentifier({ acousticModel, maxCandidates: MAX_TOP, words: true });
-    const libraryIdentifier: Identifier = createIdentifier({ acousticModel, maxCandidates: MAX_TOP });
-    const jobs = new JobRunner({
-      maxConcurrentJobs: limits.maxConcurrentJobs,
-      maxQueuedJobs: limits.maxQueuedJobs,
-      onChange: (job) => store.saveJob(job),
-    });
-    const library = new Library({
-      store,
-      recogniser: libraryIdentifier,
-      jobs,
-      segmenting: { ...DEFAULT_SEGMENTING, maxDurationS: limits.maxRecordingDurationS },
-      allowedFolders: options.allowedFolders?.map((f) => realpathSync(f)),
-    });
     const uploadsRoot = store.addRoot(realpathSync(uploadsDir));
     const modeModels: ModeModelOptions = { model: options.model, clapModel: options.clapModel, lightweightModel: options.lightweightModel };
     const ctx: ServerContext = {
