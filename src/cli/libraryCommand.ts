@@ -50,6 +50,8 @@ interface LibraryValues {
   readonly json: boolean;
 }
 
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** "1:02:03.4" or "2:03.4". */
 export function clock(totalS: number): string {
   const tenths = Math.round(totalS * 10);
@@ -112,13 +114,12 @@ const add: Sub = async (folders, values, io) => {
       added.push(result);
       if (!values.json) {
         const more = result.truncated ? ' (the scan stopped at its limit: add subfolders one by one)' : '';
-        io.err(`ayat library: ${result.root.path}: ${result.found} audio file${result.found === 1 ? '' : 's'}, ${result.queued} to index${more}\n`);
+        io.err(`ayat library: ${result.root.path}: ${plural(result.found, 'audio file')}, ${result.queued} to index${more}\n`);
       }
     }
     announcing = true;
     announce();
     await lib.jobs.idle();
-    const interrupted = lib.jobs.list().some((j) => j.status === 'interrupted');
     const queuedNow = added.flatMap((a) => a.queuedIds.map((id) => lib.store.recording(id))).filter((r) => r !== undefined);
     const failed = queuedNow.filter((r) => r.status === 'failed');
     const pending = queuedNow.filter((r) => r.status === 'pending');
@@ -136,8 +137,10 @@ const add: Sub = async (folders, values, io) => {
       );
     } else {
       for (const r of failed) io.out(`failed: ${r.path}: ${r.error ?? 'unknown error'}\n`);
-      io.out(`indexed ${queued - failed.length - pending.length} of ${queued} recording${queued === 1 ? '' : 's'}${failed.length ? `, ${failed.length} failed` : ''}; ` + `the library holds ${stats.indexed} indexed recording${stats.indexed === 1 ? '' : 's'} (${libraryDatabasePath(values.dataDir)})\n`);
-      if (interrupted || pending.length > 0) io.out(`stopped with ${pending.length} left to index: run the same command again to go on\n`);
+      const indexed = queued - failed.length - pending.length;
+      const failures = failed.length > 0 ? `, ${failed.length} failed` : '';
+      io.out(`indexed ${indexed} of ${plural(queued, 'recording')}${failures}; the library holds ${stats.indexed} indexed (${libraryDatabasePath(values.dataDir)})\n`);
+      if (pending.length > 0) io.out(`stopped with ${pending.length} left to index: run the same command again to go on\n`);
     }
     return failed.length > 0 || pending.length > 0 ? 1 : 0;
   } finally {
@@ -214,7 +217,7 @@ const list: Sub = async (args, values, io) => {
       for (const r of recordings.filter((rec) => rec.rootId === root.id)) {
         const what =
           r.status === 'indexed'
-            ? `${clock(r.durationS ?? 0)}, ${r.segmentCount} passage${r.segmentCount === 1 ? '' : 's'}`
+            ? `${clock(r.durationS ?? 0)}, ${plural(r.segmentCount, 'passage')}`
             : r.status === 'failed'
               ? `failed: ${r.error ?? 'unknown error'}`
               : 'not indexed yet';
