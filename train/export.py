@@ -109,6 +109,9 @@ def augmentation_summary(args: dict | None) -> str:
     if args.get("no_augment"):
         return "none"
     parts = ["speed 0.85-1.15"]
+    if args.get("stretch_prob"):
+        lo, hi = AugmentConfig().stretch
+        parts.append(f"tempo apart from pitch x{lo:g}-{hi:g} (p {args['stretch_prob']})")
     if args.get("pitch_prob"):
         lo, hi = AugmentConfig().semitones
         parts.append(f"pitch {lo:+g}..{hi:+g} semitones (p {args['pitch_prob']})")

@@ -52,6 +52,9 @@ def parse_args(argv=None):
     p.add_argument("--pitch-prob", type=float, default=0.0,
                    help="share of clips pitch-shifted apart from tempo (%+g..%+g semitones), before --augment-strength"
                    % AugmentConfig().semitones)
+    p.add_argument("--stretch-prob", type=float, default=0.0,
+                   help="share of clips made %g-%g times as long at the same pitch (phase vocoder), before --augment-strength"
+                   % AugmentConfig().stretch)
     p.add_argument("--codec-prob", type=float, default=0.0,
                    help="share of batches sent through a low-rate MP3/Opus/GSM round trip (ffmpeg), before --augment-strength")
     p.add_argument("--dropout", type=float, help="override the model's dropout (also when resuming)")
@@ -179,7 +182,7 @@ def main(argv=None) -> int:
         if "optimizer" in ckpt:  # grow.py's checkpoints start with a fresh optimiser
             opt.load_state_dict(ckpt["optimizer"])
         state = ckpt["state"]
-    aug = AugmentConfig(p_pitch=args.pitch_prob, p_codec=args.codec_prob).scaled(args.augment_strength)
+    aug = AugmentConfig(p_pitch=args.pitch_prob, p_stretch=args.stretch_prob, p_codec=args.codec_prob).scaled(args.augment_strength)
     amp = device.startswith("cuda")
     max_samples = int(args.batch_seconds * 16000)
     lengths = [r["length"] for r in train.rows]

@@ -14,7 +14,7 @@ def corr(a, b):
     return float(torch.corrcoef(torch.stack([a, b]))[0, 1])
 `;
 
-describe('training augmentation: pitch apart from tempo, codec round trip', () => {
+describe('training augmentation: pitch apart from tempo, tempo apart from pitch, codec round trip', () => {
   it('shift_pitch moves a tone by the asked semitones and keeps the clip length', () => {
     const out = python<{ shifts: { st: number; hz: number; n: number }[] }>(`${TONES}
 shifts = [{"st": st, "hz": peak_hz(shift_pitch(tone(200, 32000), st)), "n": len(shift_pitch(tone(200, 32000), st))}
@@ -56,16 +56,29 @@ print(json.dumps({"n": [len(b) for b in batch], "hz": [peak_hz(b) for b in batch
     assert.ok(Math.abs(out.hz[0]! - 400) < 3 && Math.abs(out.hz[1]! - 800) < 3, `an octave up: peaks ${out.hz.join(', ')}`);
   });
 
+  it('augment_batch stretches tempo apart from pitch when asked: longer clip, same tone', () => {
+    const out = python<{ n: number[]; hz: number[] }>(`${TONES}
+random.seed(4)
+cfg = AugmentConfig(speed=(1.0, 1.0), p_noise=0, p_reverb=0, p_stretch=1, stretch=(1.25, 1.25))
+batch = augment_batch([tone(300, 16000), tone(600, 24000)], cfg)
+print(json.dumps({"n": [len(b) for b in batch], "hz": [peak_hz(b) for b in batch]}))
+`);
+    assert.deepEqual(out.n, [20000, 30000]);
+    assert.ok(Math.abs(out.hz[0]! - 300) < 3 && Math.abs(out.hz[1]! - 600) < 3, `pitch kept: peaks ${out.hz.join(', ')}`);
+  });
+
   it('the model card names the augmentations of the checkpoint\'s run', () => {
-    const out = python<{ plain: string; phone: string; none: string }>(`
+    const out = python<{ plain: string; phone: string; tempo: string; none: string }>(`
 from export import augmentation_summary
 print(json.dumps({"plain": augmentation_summary({"augment_strength": 0.6}),
                   "phone": augmentation_summary({"augment_strength": 0.6, "pitch_prob": 0.6, "codec_prob": 0.4}),
+                  "tempo": augmentation_summary({"augment_strength": 0.6, "stretch_prob": 0.6}),
                   "none": augmentation_summary({"no_augment": True})}))
 `);
     assert.ok(!out.plain.includes('pitch') && out.plain.endsWith('at strength 0.6'), out.plain);
     assert.match(out.phone, /pitch -4\.\.\+9 semitones \(p 0\.6\)/);
     assert.match(out.phone, /gsm\/mp3\/opus codec round trip \(p of a batch 0\.4\)/);
+    assert.match(out.tempo, /tempo apart from pitch x0\.8-1\.25 \(p 0\.6\)/);
     assert.equal(out.none, 'none');
   });
 });

@@ -1,6 +1,6 @@
 """Augmentations for unseen voices and phones, applied per batch on the training device.
 
-Waveform: speed (tempo+pitch), pitch apart from tempo, synthetic reverberation, additive
+Waveform: speed (tempo+pitch), tempo apart from pitch, pitch apart from tempo, synthetic reverberation, additive
 noise, a lossy codec round trip (ffmpeg: low-rate MP3 / Opus / GSM, as phone apps send).
 Spectrum: band-limiting and tilt (phones, low-rate sources), vocal-tract warp of the
 mel axis (pitch/timbre apart from tempo), SpecAugment masks.
@@ -25,6 +25,8 @@ class AugmentConfig:
     speed: tuple[float, float] = (0.85, 1.15)
     p_pitch: float = 0.0
     semitones: tuple[float, float] = (-4.0, 9.0)
+    p_stretch: float = 0.0
+    stretch: tuple[float, float] = (0.8, 1.25)
     p_noise: float = 0.5
     snr_db: tuple[float, float] = (5.0, 35.0)
     p_reverb: float = 0.3
@@ -43,6 +45,7 @@ class AugmentConfig:
         return AugmentConfig(
             speed=(1 - (1 - lo) * strength, 1 + (hi - 1) * strength),
             p_pitch=self.p_pitch * strength, semitones=self.semitones, p_codec=self.p_codec * strength,
+            p_stretch=self.p_stretch * strength, stretch=self.stretch,
             p_noise=self.p_noise * strength, snr_db=self.snr_db, p_reverb=self.p_reverb * strength,
             p_bandlimit=self.p_bandlimit * strength, p_warp=self.p_warp * strength, warp=self.warp,
             freq_masks=round(self.freq_masks * strength), freq_mask_width=self.freq_mask_width,
@@ -150,6 +153,9 @@ def reverberate(wav: torch.Tensor, rt60_s: float) -> torch.Tensor:
 
 def augment_waveform(wav: torch.Tensor, cfg: AugmentConfig) -> torch.Tensor:
     wav = change_speed(wav, random.uniform(*cfg.speed))
+    if random.random() < cfg.p_stretch:
+        lo, hi = cfg.stretch
+        wav = stretch_time(wav, math.exp(random.uniform(math.log(lo), math.log(hi))))
     if random.random() < cfg.p_pitch:
         wav = shift_pitch(wav, random.uniform(*cfg.semitones))
     if random.random() < cfg.p_reverb:
