@@ -1,5 +1,6 @@
 import { loadQuran, type VerseRef } from '../quran/corpus.js';
-import type { IdentifyResult, WordJson } from '../engine/result.js';
+import { unitsToString, verseUnits } from '../quran/units.js';
+import type { CandidateJson, IdentifyResult, WordJson } from '../engine/result.js';
 
 /** Verses shown with their Arabic text; longer spans are cut with "…". */
 const MAX_TEXT_VERSES = 4;
@@ -32,6 +33,32 @@ function surahLabel(verses: readonly VerseRef[]): string {
 
 const seconds = (s: number): string => `${s.toFixed(1)}s`;
 
+/** A candidate and the verse runs listed after it that spell exactly its letters, at its score. */
+export interface CandidateGroup {
+  readonly verses: readonly VerseRef[];
+  readonly score: number;
+  readonly sameText: readonly (readonly VerseRef[])[];
+}
+
+/**
+ * Folds identical-text candidates into the first of them: the matcher lists 40:1's twins
+ * 41:1-46:1 (or 109:3's, 109:5) at the same score, since audio cannot tell them apart.
+ */
+export function groupSameText(candidates: readonly CandidateJson[]): CandidateGroup[] {
+  const quran = loadQuran();
+  const letters = (verses: readonly VerseRef[]): string => verses.map((v) => unitsToString(verseUnits(quran.get(v)).ids)).join('|');
+  const groups: (CandidateGroup & { readonly key: string; readonly sameText: VerseRef[][] })[] = [];
+  for (const c of candidates) {
+    const key = letters(c.verses);
+    const twinOf = groups.find((g) => g.score === c.score && g.key === key);
+    if (twinOf) twinOf.sameText.push([...c.verses]);
+    else groups.push({ verses: c.verses, score: c.score, sameText: [], key });
+  }
+  return groups.map(({ verses, score, sameText }) => ({ verses, score, sameText }));
+}
+
+const withTwins = (g: CandidateGroup): string => [g.verses, ...g.sameText].map(formatVerseRuns).join(' = ');
+
 /** The words `--words` reports: the flagged ones, each with where it is, or that all were heard. */
 export function formatWords(words: readonly WordJson[]): string {
   const toCheck = words.filter((w) => w.flagged || w.added);
@@ -46,6 +73,7 @@ export function formatWords(words: readonly WordJson[]): string {
 /** The human-readable block for one file. */
 export function formatResult(result: IdentifyResult): string {
   const lines = [result.file];
+  const groups = groupSameText(result.candidates);
   if (result.status === 'error') {
     lines.push(`  error: ${result.error ?? 'unknown error'}`);
     return lines.join('\n') + '\n';
@@ -62,12 +90,14 @@ export function formatResult(result: IdentifyResult): string {
       lines.push(`  ${ref.ayah}. ${quran.get(ref).text}`);
     }
     if (result.verses.length > MAX_TEXT_VERSES) lines.push(`  … ${result.verses.length - MAX_TEXT_VERSES} more verses`);
+    const same = groups[0]?.sameText ?? [];
+    if (same.length > 0) lines.push(`  the same words are also ${same.map(formatVerseRuns).join(', ')}: a recording cannot tell them apart`);
     if (result.words) lines.push(`  ${formatWords(result.words)}`);
   }
-  const others = result.status === 'ok' ? result.candidates.slice(1) : result.candidates;
+  const others = result.status === 'ok' ? groups.slice(1) : groups;
   if (others.length > 0) {
     const label = result.status === 'ok' ? 'runners-up' : 'closest';
-    lines.push(`  ${label}: ${others.map((c) => `${formatVerseRuns(c.verses)} (${c.score.toFixed(2)})`).join(', ')}`);
+    lines.push(`  ${label}: ${others.map((g) => `${withTwins(g)} (${g.score.toFixed(2)})`).join(', ')}`);
   }
   return lines.join('\n') + '\n';
 }

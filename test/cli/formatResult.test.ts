@@ -33,6 +33,31 @@ describe('human output', () => {
     assert.match(text, /runners-up: 112:1 \(-9\.25\)/);
   });
 
+  it('folds verses of identical text into one place: the answer\'s twins said once, runners-up joined by =', () => {
+    const result = {
+      file: 'kafirun.opus',
+      status: 'ok' as const,
+      verses: refs(109, 3),
+      confidence: 0.8,
+      start_s: 0,
+      end_s: 4,
+      candidates: [
+        { verses: refs(109, 3), score: -1 },
+        { verses: refs(109, 5), score: -1 },
+        { verses: refs(40, 1), score: -9.5 },
+        { verses: refs(41, 1), score: -9.5 },
+        { verses: refs(109, 4), score: -9.5 },
+        { verses: refs(42, 1), score: -11 },
+      ],
+    };
+    const text = formatResult(result);
+    assert.match(text, /\n {2}the same words are also 109:5: a recording cannot tell them apart\n/);
+    assert.match(text, /runners-up: 40:1 = 41:1 \(-9\.50\), 109:4 \(-9\.50\), 42:1 \(-11\.00\)\n$/);
+    const closest = formatResult({ ...result, status: 'no_match', verses: [] });
+    assert.match(closest, /closest: 109:3 = 109:5 \(-1\.00\), 40:1 = 41:1 \(-9\.50\)/);
+    assert.ok(!closest.includes('same words'));
+  });
+
   it('says so when nothing was recognised', () => {
     const text = formatResult({ file: 'x.wav', status: 'no_match', verses: [], confidence: 0, start_s: 0, end_s: 0, candidates: [] });
     assert.equal(text, 'x.wav\n  no verse recognised\n');
