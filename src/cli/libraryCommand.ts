@@ -50,10 +50,13 @@ interface LibraryValues {
   readonly json: boolean;
 }
 
+/** A library answer as the shell gets it: audio_url is the server's, the path is what a shell user plays. */
+const withoutAudioUrl = <T extends { readonly audio_url: string }>({ audio_url: _url, ...rest }: T): Omit<T, 'audio_url'> => rest;
+
 const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** "1:02:03.4" or "2:03.4". */
-export function clock(totalS: number): string {
+function clock(totalS: number): string {
   const tenths = Math.round(totalS * 10);
   const h = Math.floor(tenths / 36000);
   const m = Math.floor((tenths % 36000) / 600);
@@ -114,7 +117,7 @@ const add: Sub = async (folders, values, io) => {
       added.push(result);
       if (!values.json) {
         const more = result.truncated ? ' (the scan stopped at its limit: add subfolders one by one)' : '';
-        io.err(`ayat library: ${result.root.path}: ${plural(result.found, 'audio file')}, ${result.queued} to index${more}\n`);
+        io.err(`ayat library: ${result.root.path}: ${plural(result.found, 'audio file')}, ${result.queuedIds.length} to index${more}\n`);
       }
     }
     announcing = true;
@@ -123,13 +126,13 @@ const add: Sub = async (folders, values, io) => {
     const queuedNow = added.flatMap((a) => a.queuedIds.map((id) => lib.store.recording(id))).filter((r) => r !== undefined);
     const failed = queuedNow.filter((r) => r.status === 'failed');
     const pending = queuedNow.filter((r) => r.status === 'pending');
-    const queued = added.reduce((n, a) => n + a.queued, 0);
+    const indexed = queuedNow.length - failed.length - pending.length;
     const stats = lib.store.stats();
     if (values.json) {
       io.out(
         JSON.stringify({
-          folders: added.map((a) => ({ path: a.root.path, found: a.found, queued: a.queued, truncated: a.truncated })),
-          indexed: queued - failed.length - pending.length,
+          folders: added.map((a) => ({ path: a.root.path, found: a.found, queued: a.queuedIds.length, truncated: a.truncated })),
+          indexed,
           failed: failed.map((r) => ({ path: r.path, error: r.error })),
           pending: pending.length,
           library: statsJson(stats),
@@ -137,9 +140,8 @@ const add: Sub = async (folders, values, io) => {
       );
     } else {
       for (const r of failed) io.out(`failed: ${r.path}: ${r.error ?? 'unknown error'}\n`);
-      const indexed = queued - failed.length - pending.length;
       const failures = failed.length > 0 ? `, ${failed.length} failed` : '';
-      io.out(`indexed ${indexed} of ${plural(queued, 'recording')}${failures}; the library holds ${stats.indexed} indexed (${libraryDatabasePath(values.dataDir)})\n`);
+      io.out(`indexed ${indexed} of ${plural(queuedNow.length, 'recording')}${failures}; the library holds ${stats.indexed} indexed (${libraryDatabasePath(values.dataDir)})\n`);
       if (pending.length > 0) io.out(`stopped with ${pending.length} left to index: run the same command again to go on\n`);
     }
     return failed.length > 0 || pending.length > 0 ? 1 : 0;
@@ -185,8 +187,7 @@ const search: Sub = async (words, values, io) => {
       if (err instanceof QueryError) throw new UsageError(err.message);
       throw err;
     }
-    // audio_url is the server's, as in list.
-    const results = response.results.map(({ audio_url: _url, ...hit }) => hit);
+    const results = response.results.map(withoutAudioUrl);
     io.out(values.json ? JSON.stringify({ ...response, results }) + '\n' : formatSearch(response, lib.store.stats().indexed));
     return 0;
   } finally {
@@ -203,11 +204,8 @@ const list: Sub = async (args, values, io) => {
     const stats = lib.store.stats();
     const recordings = lib.store.recordings({ limit: 1_000_000 });
     if (values.json) {
-      // GET /library's shapes; audio_url is the server's, the path is what a shell user plays.
-      const recordingsJson = recordings.map((r) => {
-        const { audio_url: _url, ...json } = recordingJson(r);
-        return json;
-      });
+      // GET /library's shapes.
+      const recordingsJson = recordings.map((r) => withoutAudioUrl(recordingJson(r)));
       io.out(JSON.stringify({ roots: roots.map(rootJson), stats: statsJson(stats), recordings: recordingsJson }) + '\n');
       return 0;
     }

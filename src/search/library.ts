@@ -36,9 +36,7 @@ export interface AddResult {
   readonly root: LibraryRoot;
   /** Audio files found under the folder (or given). */
   readonly found: number;
-  /** Of those, how many need indexing (new, changed, or not yet indexed). */
-  readonly queued: number;
-  /** Their recording ids. */
+  /** Of those, the recordings that need indexing (new, changed, or not yet indexed). */
   readonly queuedIds: readonly number[];
   /** True when the folder held more files than the scan takes. */
   readonly truncated: boolean;
@@ -137,7 +135,7 @@ export class Library {
       if (rec.status !== 'indexed' && !this.scheduled.has(rec.id)) toIndex.push(rec);
     }
     const job = toIndex.length === 0 ? null : this.schedule(toIndex, label);
-    return { root, found: files.length, queued: toIndex.length, queuedIds: toIndex.map((r) => r.id), job };
+    return { root, found: files.length, queuedIds: toIndex.map((r) => r.id), job };
   }
 
   private schedule(recordings: readonly Recording[], label: string): JobRecord {

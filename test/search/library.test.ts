@@ -56,7 +56,7 @@ describe('library: folders, indexing and search (engine faked)', () => {
     const { library, jobs, store } = makeLibrary();
     const added = await library.addFolder(root);
     assert.equal(added.found, 3);
-    assert.equal(added.queued, 3);
+    assert.equal(added.queuedIds.length, 3);
     assert.ok(added.job);
     await jobs.idle();
     const job = store.job(added.job.id)!;
@@ -87,11 +87,11 @@ describe('library: folders, indexing and search (engine faked)', () => {
     await library.addFolder(root);
     await jobs.idle();
     const again = await library.addFolder(root);
-    assert.equal(again.queued, 1, 'only the file that failed is tried again');
+    assert.equal(again.queuedIds.length, 1, 'only the file that failed is tried again');
     await jobs.idle();
     writeWav(join(root, 'ikhlas.wav'), speechLike(3));
     const changed = await library.addFolder(root);
-    assert.equal(changed.queued, 2);
+    assert.equal(changed.queuedIds.length, 2);
   });
 
   it('refuses folders that are missing, files, or outside the allowed ones', async () => {

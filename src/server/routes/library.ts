@@ -11,7 +11,7 @@ import { saveLibraryUploads } from '../upload.js';
 const addResultJson = (r: AddResult) => ({
   root: rootJson(r.root),
   found: r.found,
-  queued: r.queued,
+  queued: r.queuedIds.length,
   truncated: r.truncated,
   job: r.job && jobJson(r.job),
 });
