@@ -6,7 +6,7 @@ import type { AddResult, SearchHitJson, SearchResponse } from '../search/library
 import { defaultDataDir, libraryDatabasePath, openLibrary, type OpenedLibrary } from '../search/openLibrary.js';
 import { QueryError } from '../search/queryParser.js';
 import type { JobRecord } from '../search/types.js';
-import { recordingJson, rootJson, statsJson } from '../server/json.js';
+import { recordingJson, removeResultJson, rootJson, statsJson } from '../server/json.js';
 import { formatVerseRuns } from './formatResult.js';
 import type { CliIO } from './io.js';
 import { parsePositiveInt } from './options.js';
@@ -15,6 +15,7 @@ import { UsageError } from './usage.js';
 export const LIBRARY_HELP = `Usage: ayat library add <folders...> [--data DIR] [--model DIR] [--json]
        ayat library search <query...> [--top N] [--data DIR] [--json]
        ayat library list [--data DIR] [--json]
+       ayat library remove <folders...> [--data DIR] [--json]
 
 A library of recordings, searchable by what they recite; the same one
 \`ayat serve\` shows (one SQLite file in the data folder).
@@ -23,9 +24,12 @@ A library of recordings, searchable by what they recite; the same one
            recording is cut at its pauses and every piece identified. Files
            already indexed and unchanged are skipped. Waits until done;
            progress on stderr. Ctrl-C stops; run it again to go on.
+           Recordings whose files were deleted since are dropped.
   search   where the library recites a verse: a reference (2:255, 2:1-5),
            a surah name (Al-Ikhlas, الإخلاص), Arabic words or English words.
   list     the folders, recordings and their state.
+  remove   take folders (and the folders added inside them) out of the
+           library; the audio files are not touched.
 
 Options:
   --data DIR    library folder (default $AYAT_DATA, else ~/.local/share/ayat)
@@ -116,8 +120,9 @@ const add: Sub = async (folders, values, io) => {
       const result = await lib.library.addFolder(resolve(folder));
       added.push(result);
       if (!values.json) {
+        const dropped = result.removed > 0 ? `, ${plural(result.removed, 'recording')} no longer on disk dropped` : '';
         const more = result.truncated ? ' (the scan stopped at its limit: add subfolders one by one)' : '';
-        io.err(`ayat library: ${result.root.path}: ${plural(result.found, 'audio file')}, ${result.queuedIds.length} to index${more}\n`);
+        io.err(`ayat library: ${result.root.path}: ${plural(result.found, 'audio file')}, ${result.queuedIds.length} to index${dropped}${more}\n`);
       }
     }
     announcing = true;
@@ -131,7 +136,7 @@ const add: Sub = async (folders, values, io) => {
     if (values.json) {
       io.out(
         JSON.stringify({
-          folders: added.map((a) => ({ path: a.root.path, found: a.found, queued: a.queuedIds.length, truncated: a.truncated })),
+          folders: added.map((a) => ({ path: a.root.path, found: a.found, queued: a.queuedIds.length, removed: a.removed, truncated: a.truncated })),
           indexed,
           failed: failed.map((r) => ({ path: r.path, error: r.error })),
           pending: pending.length,
@@ -219,10 +224,32 @@ const list: Sub = async (args, values, io) => {
             : r.status === 'failed'
               ? `failed: ${r.error ?? 'unknown error'}`
               : 'not indexed yet';
-        lines.push(`  ${relative(root.path, r.path)}  ${what}`);
+        const gone = existsSync(r.path) ? '' : ' (file no longer on disk: library add drops it)';
+        lines.push(`  ${relative(root.path, r.path)}  ${what}${gone}`);
       }
     }
     io.out(lines.join('\n') + '\n');
+    return 0;
+  } finally {
+    lib.store.close();
+  }
+};
+
+const remove: Sub = async (folders, values, io) => {
+  if (folders.length === 0) throw new UsageError('library remove needs at least one folder');
+  const lib = openExisting(values, io);
+  if (!lib) return 1;
+  try {
+    const results = [];
+    for (const folder of folders) results.push(await lib.library.removeFolder(resolve(folder)));
+    if (values.json) {
+      io.out(JSON.stringify({ removed: results.map(removeResultJson), library: statsJson(lib.store.stats()) }) + '\n');
+      return 0;
+    }
+    for (const r of results) {
+      const kept = r.kept > 0 ? `; ${plural(r.kept, 'recording')} stay, also inside a folder the library keeps` : '';
+      io.out(`removed ${r.roots.map((root) => root.path).join(', ')}: ${plural(r.removed, 'recording')} out of the library (the files stay on disk)${kept}\n`);
+    }
     return 0;
   } finally {
     lib.store.close();
@@ -233,9 +260,10 @@ const SUBCOMMANDS = new Map<string, Sub>([
   ['add', add],
   ['search', search],
   ['list', list],
+  ['remove', remove],
 ]);
 
-/** `ayat library add|search|list`: returns the exit code. */
+/** `ayat library add|search|list|remove`: returns the exit code. */
 export async function libraryCommand(argv: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -254,9 +282,9 @@ export async function libraryCommand(argv: readonly string[], io: CliIO): Promis
     return 0;
   }
   const [name, ...args] = positionals;
-  if (name === undefined) throw new UsageError('library needs a subcommand: add, search or list');
+  if (name === undefined) throw new UsageError('library needs a subcommand: add, search, list or remove');
   const sub = SUBCOMMANDS.get(name);
-  if (!sub) throw new UsageError(`unknown library subcommand "${name}" (add, search, list)`);
+  if (!sub) throw new UsageError(`unknown library subcommand "${name}" (add, search, list, remove)`);
   const dataDir = resolve(values.data ?? defaultDataDir());
   return sub(args, { dataDir, model: values.model, top: values.top, json: values.json }, io);
 }

@@ -1,5 +1,5 @@
 import { realpath, stat } from 'node:fs/promises';
-import { basename, relative } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { oneLineMessage } from '../engine/result.js';
 import type { VerseRef } from '../quran/corpus.js';
 import { JobRunner, type JobItem } from './jobRunner.js';
@@ -38,10 +38,21 @@ export interface AddResult {
   readonly found: number;
   /** Of those, the recordings that need indexing (new, changed, or not yet indexed). */
   readonly queuedIds: readonly number[];
+  /** Recordings under the folder dropped from the library because their files are gone. */
+  readonly removed: number;
   /** True when the folder held more files than the scan takes. */
   readonly truncated: boolean;
   /** The indexing job, or null when there was nothing to index. */
   readonly job: JobRecord | null;
+}
+
+export interface RemoveResult {
+  /** The root and the roots inside it, all gone from the library. */
+  readonly roots: readonly LibraryRoot[];
+  /** Recordings dropped with them (the files stay on disk). */
+  readonly removed: number;
+  /** Recordings kept because they also lie inside a root that stays, and now belong to it. */
+  readonly kept: number;
 }
 
 export interface SearchHitJson {
@@ -107,7 +118,57 @@ export class Library {
     const folder = await this.resolveFolder(path);
     const root = this.store.addRoot(folder);
     const { files, truncated } = await scanAudioFiles(folder, this.options.scanLimits ?? DEFAULT_SCAN_LIMITS);
-    return { ...this.addFound(root, files, `index ${folder}`), truncated };
+    const removed = await this.dropDeleted(folder, files);
+    return { ...this.addFound(root, files, `index ${folder}`), removed, truncated };
+  }
+
+  /**
+   * Drops the recordings under `folder` whose files no longer exist. A file the
+   * scan merely did not take (hidden, too deep, past the limit) stays.
+   */
+  private async dropDeleted(folder: string, found: readonly FoundFile[]): Promise<number> {
+    const seen = new Set(found.map((f) => f.path));
+    const gone: number[] = [];
+    for (const rec of this.store.recordings()) {
+      if (!isInside(folder, rec.path) || seen.has(rec.path)) continue;
+      if (!(await stat(rec.path).catch(() => undefined))) gone.push(rec.id);
+    }
+    return this.store.deleteRecordings(gone);
+  }
+
+  /** Takes a root out of the library with the roots inside it; the files stay on disk. */
+  removeRoot(root: LibraryRoot): RemoveResult {
+    return this.removeRoots(this.store.roots().filter((r) => isInside(root.path, r.path)));
+  }
+
+  /** Takes every root at or inside `path` out of the library (the folder may be gone from disk). */
+  async removeFolder(path: string): Promise<RemoveResult> {
+    const folder = await realpath(path).catch(() => resolve(path));
+    const roots = this.store.roots();
+    const inside = roots.filter((r) => isInside(folder, r.path));
+    if (inside.length === 0) {
+      const known = roots.length === 0 ? 'it has none' : `its folders: ${roots.map((r) => r.path).join(', ')}`;
+      throw new LibraryError('not_found', `${path} is not a library folder (${known})`);
+    }
+    return this.removeRoots(inside);
+  }
+
+  /** A recording that also lies inside a root that stays moves to that root; the others go. */
+  private removeRoots(removed: readonly LibraryRoot[]): RemoveResult {
+    const removedIds = new Set(removed.map((r) => r.id));
+    const staying = this.store.roots().filter((r) => !removedIds.has(r.id));
+    const moves = new Map<number, number[]>();
+    let dropped = 0;
+    for (const rec of this.store.recordings()) {
+      if (!removedIds.has(rec.rootId)) continue;
+      const home = staying.filter((r) => isInside(r.path, rec.path)).sort((a, b) => b.path.length - a.path.length)[0];
+      if (home) moves.set(home.id, [...(moves.get(home.id) ?? []), rec.id]);
+      else dropped++;
+    }
+    for (const [rootId, ids] of moves) this.store.moveRecordings(ids, rootId);
+    this.store.deleteRoots([...removedIds]);
+    const kept = [...moves.values()].reduce((n, ids) => n + ids.length, 0);
+    return { roots: removed, removed: dropped, kept };
   }
 
   /** Adds files already inside `root` (e.g. uploads saved there). */
@@ -119,7 +180,7 @@ export class Library {
       const info = await stat(real);
       files.push({ path: real, sizeBytes: info.size, mtimeMs: info.mtimeMs });
     }
-    return { ...this.addFound(root, files, label), truncated: false };
+    return { ...this.addFound(root, files, label), removed: 0, truncated: false };
   }
 
   /** Queues recordings left pending by an earlier run (e.g. the server stopped mid-job). */
@@ -128,7 +189,7 @@ export class Library {
     return pending.length === 0 ? null : this.schedule(pending, 'resume indexing');
   }
 
-  private addFound(root: LibraryRoot, files: readonly FoundFile[], label: string): Omit<AddResult, 'truncated'> {
+  private addFound(root: LibraryRoot, files: readonly FoundFile[], label: string): Omit<AddResult, 'truncated' | 'removed'> {
     const toIndex: Recording[] = [];
     for (const f of files) {
       const rec = this.store.upsertRecording({ rootId: root.id, path: f.path, sizeBytes: f.sizeBytes, mtimeMs: f.mtimeMs });
@@ -143,8 +204,10 @@ export class Library {
       name: rec.path,
       run: async (signal) => {
         try {
+          // Taken out of the library (its root removed, its file deleted) since it was queued: skipped.
+          if (!this.store.recording(rec.id)) return true;
           const indexed = await segmentRecordingFile(rec.path, this.options.recogniser, this.segmenting, signal);
-          this.store.saveIndexed(rec.id, indexed);
+          if (this.store.recording(rec.id)) this.store.saveIndexed(rec.id, indexed);
           return true;
         } catch (err) {
           // Stopped mid-recording: it stays pending and is indexed again after a restart.

@@ -121,6 +121,11 @@ export class SqliteLibraryStore implements LibraryStore {
     return rows.map((r) => ({ id: r.id, path: r.path, addedAt: r.added_at }));
   }
 
+  deleteRoots(rootIds: readonly number[]): void {
+    const del = this.db.prepare('DELETE FROM roots WHERE id = ?');
+    this.db.transaction(() => rootIds.forEach((id) => del.run(id)))();
+  }
+
   upsertRecording(file: RecordingFile): Recording {
     const mtimeMs = Math.round(file.mtimeMs);
     this.db.transaction(() => {
@@ -194,6 +199,16 @@ export class SqliteLibraryStore implements LibraryStore {
       this.db.prepare('DELETE FROM segments WHERE recording_id = ?').run(recordingId);
       this.db.prepare(`UPDATE recordings SET status = 'failed', error = ?, indexed_at = ? WHERE id = ?`).run(error, now(), recordingId);
     })();
+  }
+
+  deleteRecordings(recordingIds: readonly number[]): number {
+    const del = this.db.prepare('DELETE FROM recordings WHERE id = ?');
+    return this.db.transaction(() => recordingIds.reduce((n, id) => n + del.run(id).changes, 0))();
+  }
+
+  moveRecordings(recordingIds: readonly number[], rootId: number): void {
+    const move = this.db.prepare('UPDATE recordings SET root_id = ? WHERE id = ?');
+    this.db.transaction(() => recordingIds.forEach((id) => move.run(rootId, id)))();
   }
 
   findSegments(verses: readonly VerseScore[], limit: number): SegmentHit[] {

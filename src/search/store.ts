@@ -24,6 +24,8 @@ export interface LibraryStore {
   /** Adds a root, or returns the existing one with that path. */
   addRoot(path: string): LibraryRoot;
   roots(): LibraryRoot[];
+  /** Deletes roots with every recording still theirs (and its segments). */
+  deleteRoots(rootIds: readonly number[]): void;
   /**
    * Adds a recording as pending, or returns the stored one; a stored recording
    * whose size or modification time changed is reset to pending, its segments dropped.
@@ -36,6 +38,10 @@ export interface LibraryStore {
   /** Replaces the recording's segments and marks it indexed, in one transaction. */
   saveIndexed(recordingId: number, indexed: IndexedRecording): void;
   markFailed(recordingId: number, error: string): void;
+  /** Deletes recordings and their segments; returns how many there were. */
+  deleteRecordings(recordingIds: readonly number[]): number;
+  /** Hands recordings to another root (theirs is going away, and they also lie inside this one). */
+  moveRecordings(recordingIds: readonly number[], rootId: number): void;
   /** Segments holding any of the verses, best `verse score × confidence` first, one hit per segment. */
   findSegments(verses: readonly VerseScore[], limit: number): SegmentHit[];
   saveJob(job: JobRecord): void;

@@ -3,7 +3,6 @@ import type { Mode } from '../engine/modes.js';
 import type { JobRunner } from '../search/jobRunner.js';
 import type { Library } from '../search/library.js';
 import type { LibraryStore } from '../search/store.js';
-import type { LibraryRoot } from '../search/types.js';
 import type { ServerLimits } from './limits.js';
 import type { ModeInfo } from './modes.js';
 import type { WorkQueue } from './workQueue.js';
@@ -24,8 +23,8 @@ export interface ServerContext {
   readonly store: LibraryStore;
   readonly jobs: JobRunner;
   readonly limits: ServerLimits;
-  /** Where files uploaded to the library are kept; itself a library root. */
-  readonly uploads: { readonly dir: string; readonly root: LibraryRoot };
+  /** Where files uploaded to the library are kept; a library root again with each upload (it may have been removed). */
+  readonly uploads: { readonly dir: string };
   readonly modes: readonly ModeInfo[];
   readonly modelStatus: () => ModelStatus;
   readonly version: string;

@@ -1,9 +1,12 @@
 import { basename } from 'node:path';
 import type { JobRecord, LibraryRoot, LibraryStats, Recording } from '../search/types.js';
+import type { RemoveResult } from '../search/library.js';
 
 /** The API speaks snake_case, like `ayat identify --json`. */
 
 export const rootJson = (r: LibraryRoot) => ({ id: r.id, path: r.path, added_at: r.addedAt });
+
+export const removeResultJson = (r: RemoveResult) => ({ roots: r.roots.map(rootJson), removed: r.removed, kept: r.kept });
 
 export const recordingJson = (r: Recording) => ({
   id: r.id,

@@ -106,7 +106,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       store,
       jobs,
       limits,
-      uploads: { dir: uploadsRoot.path, root: uploadsRoot },
+      uploads: { dir: uploadsRoot.path },
       modes: availableModes(modeModels),
       modelStatus: model.status,
       version: packageVersion(),

@@ -20,7 +20,7 @@ interface ListJson {
   readonly recordings: { name: string; status: string; error: string | null; segments: number }[];
 }
 
-describe('ayat library: index a folder, search it, list it (trained model, dev clips)', () => {
+describe('ayat library: index a folder, search it, list it, remove it (trained model, dev clips)', () => {
   const folder = join(base, 'recordings');
   const data = join(base, 'data');
   const lib = (...args: string[]) => runCli(['library', ...args, '--data', data]);
@@ -75,11 +75,25 @@ describe('ayat library: index a folder, search it, list it (trained model, dev c
     assert.deepEqual([listed.stats.recordings, listed.stats.indexed, listed.stats.failed], [3, 2, 1]);
 
     rmSync(join(folder, 'broken.mp3'));
+    assert.match(lib('list').stdout, /broken\.mp3 {2}failed: .* \(file no longer on disk: library add drops it\)$/m);
     const again = lib('add', folder, '--json');
     assert.equal(again.code, 0, again.stderr);
-    const summary = JSON.parse(again.stdout) as { folders: { found: number; queued: number }[]; failed: unknown[] };
-    assert.deepEqual(summary.folders.map((f) => [f.found, f.queued]), [[2, 0]]);
+    const summary = JSON.parse(again.stdout) as { folders: { found: number; queued: number; removed: number }[]; failed: unknown[]; library: { recordings: number } };
+    assert.deepEqual(summary.folders.map((f) => [f.found, f.queued, f.removed]), [[2, 0, 1]], 'the deleted file is dropped');
     assert.deepEqual(summary.failed, []);
+    assert.equal(summary.library.recordings, 2);
+  });
+
+  it('remove: the folder leaves the library and its search; the files stay', () => {
+    const r = lib('remove', folder);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^removed .*recordings: 2 recordings out of the library \(the files stay on disk\)\n$/);
+    assert.match(lib('search', '1:5').stdout, /the library has no indexed recordings yet/);
+    const again = lib('remove', folder);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /^ayat: .*recordings is not a library folder \(it has none\)\n$/);
+    assert.equal(lib('remove').code, 2);
+    assert.doesNotMatch(again.stderr, STACK_FRAME);
   });
 
   it('bad input: one line and an exit code', () => {

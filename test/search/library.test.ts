@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -115,5 +115,62 @@ describe('library: folders, indexing and search (engine faked)', () => {
     symlinkSync(outside, rec.path);
     await assert.rejects(library.mediaFile(rec.id), (e: unknown) => e instanceof LibraryError && e.code === 'outside_library');
     await assert.rejects(library.mediaFile(9999), (e: unknown) => e instanceof LibraryError && e.code === 'not_found');
+  });
+});
+
+describe('library: files deleted, folders removed (engine faked)', () => {
+  it('adding a folder again drops the recordings whose files were deleted, and only those', async () => {
+    const { root } = makeFolder();
+    const { library, jobs, store } = makeLibrary();
+    await library.addFolder(root);
+    await jobs.idle();
+    assert.equal(library.search('112:1', 10).results.length, 1);
+    unlinkSync(join(root, 'ikhlas.wav'));
+    const again = await library.addFolder(root);
+    assert.equal(again.removed, 1);
+    assert.deepEqual(library.search('112:1', 10).results, [], 'the deleted recording is no longer found');
+    assert.deepEqual(store.recordings().map((r) => basename(r.path)).sort(), ['broken.wav', 'fatiha.wav']);
+    // A file the scan leaves out (limit reached) but still on disk stays in the library.
+    const limited = new Library({ store, recogniser: new TableRecogniser(() => []), jobs, scanLimits: { maxFiles: 1, maxDepth: 8 } });
+    const partial = await limited.addFolder(root);
+    assert.equal(partial.truncated, true);
+    assert.equal(partial.removed, 0);
+    assert.equal(store.recordings().length, 2);
+  });
+
+  it('removing a folder takes its recordings and the folders inside it out of search; files stay', async () => {
+    const { root } = makeFolder();
+    const { library, jobs, store } = makeLibrary();
+    await library.addFolder(join(root, 'sub'));
+    await library.addFolder(root);
+    await jobs.idle();
+    assert.equal(store.roots().length, 2);
+    const sub = store.roots().find((r) => r.path.endsWith('sub'))!;
+
+    // The inner folder goes, but its recordings lie inside the outer root too: they stay, now the outer root's.
+    const inner = library.removeRoot(sub);
+    assert.deepEqual([inner.roots.map((r) => r.id), inner.removed, inner.kept], [[sub.id], 0, 2]);
+    assert.equal(library.search('1:1', 10).results.length, 1);
+    assert.ok(store.recordings().every((r) => r.rootId === store.roots()[0]!.id));
+
+    const outer = await library.removeFolder(root);
+    assert.deepEqual([outer.roots.length, outer.removed, outer.kept], [1, 3, 0]);
+    assert.deepEqual(store.roots(), []);
+    assert.deepEqual(store.recordings(), []);
+    assert.equal(store.stats().segments, 0);
+    assert.deepEqual(library.search('112:1', 10).results, []);
+    assert.ok(existsSync(join(root, 'ikhlas.wav')), 'the files are not touched');
+    await assert.rejects(library.removeFolder(root), (e: unknown) => e instanceof LibraryError && e.code === 'not_found' && /not a library folder/.test(e.message));
+  });
+
+  it('a recording removed while queued is skipped, not failed', async () => {
+    const { root } = makeFolder();
+    const { library, jobs, store } = makeLibrary();
+    const added = await library.addFolder(root);
+    await library.removeFolder(root);
+    await jobs.idle();
+    const job = store.job(added.job!.id)!;
+    assert.deepEqual([job.status, job.failed], ['done', 0]);
+    assert.deepEqual(store.recordings(), []);
   });
 });

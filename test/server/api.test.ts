@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -236,6 +236,31 @@ describe('HTTP API without the model', () => {
     const uploaded = library.recordings.find((r: { name: string }) => r.name.endsWith('evil name.wav'));
     assert.ok(uploaded, JSON.stringify(library.recordings));
     assert.ok(uploaded.path.startsWith(join(t.dataDir, 'uploads')), `kept in the uploads folder: ${uploaded.path}`);
+  });
+
+  it('DELETE /library/roots/:id takes a folder out (files stay); uploads still work after the uploads folder is removed', async () => {
+    const folder = join(work, 'removable-lib');
+    mkdirSync(folder);
+    const wav = silenceWav(folder, 'quiet', 1);
+    const added = await t.json('/library', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: folder }) });
+    await waitForJob(t, added.body.job.id);
+    const rootId: number = added.body.root.id;
+    const { status, body } = await t.json(`/library/roots/${rootId}`, { method: 'DELETE' });
+    assert.equal(status, 200);
+    assert.deepEqual([body.roots.map((r: { path: string }) => r.path), body.removed, body.kept], [[added.body.root.path], 1, 0]);
+    const library = (await t.json('/library')).body;
+    assert.ok(!library.roots.some((r: { id: number }) => r.id === rootId));
+    assert.ok(!library.recordings.some((r: { path: string }) => r.path === added.body.root.path + '/quiet.wav'));
+    assert.ok(existsSync(wav), 'the file stays on disk');
+    await expectError(`/library/roots/${rootId}`, { method: 'DELETE' }, 404, 'not_found');
+    await expectError('/library/roots/abc', { method: 'DELETE' }, 400, 'bad_parameter');
+
+    const uploadsRoot = library.roots.find((r: { path: string }) => r.path.endsWith('uploads'));
+    assert.equal((await t.json(`/library/roots/${uploadsRoot.id}`, { method: 'DELETE' })).status, 200);
+    const again = new Blob([readFileSync(silenceWav(work, 'upload-again', 1))], { type: 'audio/wav' });
+    const upload = await t.json('/library', { method: 'POST', body: form([['recordings', again, 'again.wav']]) });
+    assert.equal(upload.status, 202, JSON.stringify(upload.body));
+    await waitForJob(t, upload.body.job.id);
   });
 });
 

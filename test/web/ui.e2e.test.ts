@@ -157,10 +157,19 @@ describe('web UI with the trained model', () => {
       return !!a && /\/recordings\/\d+\/audio$/.test(a.src) && a.currentTime > 0;
     });
     await page.fill('#search', 'قل هو الله احد');
-    await page.waitForFunction(() => /112:1/.test(document.querySelector('#search-results .hit .hit-title')?.textContent ?? ''));
+    // The summary says how the query was read, so this waits for the Arabic search's answer, not the last one.
+    await page.waitForFunction(() => /Arabic text/.test(document.querySelector('#search-summary')?.textContent ?? ''));
+    assert.match((await page.textContent('#search-results .hit .hit-title')) ?? '', /112:1/);
     await page.screenshot({ path: artifactPath('library.png'), fullPage: true });
     await page.setViewportSize({ width: 375, height: 800 });
     await page.screenshot({ path: artifactPath('library-phone.png'), fullPage: true });
+
+    // Removing the folder takes its recordings out of the search (after a confirmation).
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click(`#folders button[aria-label="Remove ${library.folder} from the library"]`);
+    await page.waitForFunction(() => /^Removed .*: \d+ recordings? out of the library/.test(document.querySelector('#library-status')?.textContent ?? ''));
+    await page.waitForFunction(() => /Not found in the library/.test(document.querySelector('#search-summary')?.textContent ?? ''));
+    assert.equal(await page.locator('#folders li').filter({ hasText: library.folder }).count(), 0);
     await page.close();
   });
 });

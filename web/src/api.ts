@@ -60,6 +60,8 @@ export interface Job {
 export interface AddResponse {
   found: number;
   queued: number;
+  /** Recordings under the folder dropped because their files are gone. */
+  removed: number;
   truncated: boolean;
   job: Job | null;
 }
@@ -74,7 +76,19 @@ export interface RecordingInfo {
   segments: number;
 }
 
+export interface LibraryFolder {
+  id: number;
+  path: string;
+}
+
+export interface RemoveResponse {
+  roots: LibraryFolder[];
+  removed: number;
+  kept: number;
+}
+
 export interface LibraryResponse {
+  roots: LibraryFolder[];
   stats: { recordings: number; indexed: number; pending: number; failed: number; segments: number; indexed_hours: number };
   recordings: RecordingInfo[];
 }
@@ -149,6 +163,8 @@ export function uploadToLibrary(files: readonly File[]): Promise<AddResponse> {
   for (const f of files) form.append('recordings', f, f.name);
   return request<AddResponse>('/library', { method: 'POST', body: form });
 }
+
+export const removeFolder = (id: number) => request<RemoveResponse>(`/library/roots/${id}`, { method: 'DELETE' });
 
 export const getJob = (id: string) => request<Job>(`/jobs/${encodeURIComponent(id)}`);
 export const getLibrary = () => request<LibraryResponse>('/library?limit=200');

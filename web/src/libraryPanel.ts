@@ -1,4 +1,4 @@
-import { addFolder, ApiError, getJob, getLibrary, search, uploadToLibrary, type AddResponse, type Job, type SearchHit, type SearchResponse } from './api';
+import { addFolder, ApiError, getJob, getLibrary, removeFolder, search, uploadToLibrary, type AddResponse, type Job, type LibraryFolder, type SearchHit, type SearchResponse } from './api';
 import { byId, el, setStatus } from './dom';
 import { formatRange, formatTime, formatVerses, percent } from './format';
 import { playRange } from './segmentPlayer';
@@ -10,6 +10,7 @@ const status = byId<HTMLParagraphElement>('library-status');
 const jobsBox = byId<HTMLDivElement>('jobs');
 const stats = byId<HTMLParagraphElement>('library-stats');
 const recordingsList = byId<HTMLUListElement>('recordings');
+const foldersList = byId<HTMLUListElement>('folders');
 const searchInput = byId<HTMLInputElement>('search');
 const summary = byId<HTMLParagraphElement>('search-summary');
 const resultsList = byId<HTMLOListElement>('search-results');
@@ -19,9 +20,32 @@ const POLL_MS = 700;
 const SEARCH_DELAY_MS = 150;
 const FINISHED: readonly Job['status'][] = ['done', 'failed', 'interrupted'];
 
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+async function runRemove(folder: LibraryFolder): Promise<void> {
+  if (!confirm(`Take ${folder.path} out of the library? Its recordings leave the search; the files stay on disk.`)) return;
+  setStatus(status, 'Removing…', 'busy');
+  try {
+    const r = await removeFolder(folder.id);
+    const kept = r.kept > 0 ? `; ${plural(r.kept, 'recording')} stay, also inside another folder of the library` : '';
+    setStatus(status, `Removed ${folder.path}: ${plural(r.removed, 'recording')} out of the library${kept}.`);
+  } catch (err) {
+    setStatus(status, err instanceof ApiError ? err.message : 'could not remove the folder', 'error');
+  }
+  await refreshStats();
+  if (searchInput.value.trim() !== '') void runSearch(searchInput.value);
+}
+
+function folderView(folder: LibraryFolder): HTMLElement {
+  const remove = el('button', { type: 'button', class: 'secondary remove-folder', 'aria-label': `Remove ${folder.path} from the library` }, 'Remove');
+  remove.addEventListener('click', () => void runRemove(folder));
+  return el('li', { class: 'folder' }, el('span', { class: 'folder-path' }, folder.path), ' ', remove);
+}
+
 async function refreshStats(): Promise<void> {
   try {
-    const { stats: s, recordings } = await getLibrary();
+    const { stats: s, recordings, roots } = await getLibrary();
+    foldersList.replaceChildren(...roots.map(folderView));
     recordingsList.replaceChildren(
       ...recordings.map((r) =>
         el(
@@ -41,6 +65,7 @@ async function refreshStats(): Promise<void> {
       (s.failed > 0 ? ` · ${s.failed} could not be read` : '') + (s.pending > 0 ? ` · ${s.pending} waiting` : '');
   } catch {
     stats.textContent = '';
+    foldersList.replaceChildren();
   }
 }
 
@@ -75,9 +100,13 @@ async function follow(first: Job): Promise<void> {
 }
 
 function reportAdded(r: AddResponse): void {
-  const what = `${r.found} audio file${r.found === 1 ? '' : 's'} found, ${r.queued} to index` + (r.truncated ? ' (the folder holds more; only the first part was taken)' : '');
+  const what =
+    `${plural(r.found, 'audio file')} found, ${r.queued} to index` +
+    (r.removed > 0 ? `, ${plural(r.removed, 'recording')} no longer on disk dropped` : '') +
+    (r.truncated ? ' (the folder holds more; only the first part was taken)' : '');
   setStatus(status, what);
   if (r.job) void follow(r.job);
+  else void refreshStats();
 }
 
 async function runAdd(action: () => Promise<AddResponse>): Promise<void> {

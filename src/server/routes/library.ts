@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AddResult } from '../../search/library.js';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import { jobJson, recordingJson, rootJson, statsJson } from '../json.js';
+import { jobJson, recordingJson, removeResultJson, rootJson, statsJson } from '../json.js';
 import { intParam, queryOf } from '../params.js';
 import { saveLibraryUploads } from '../upload.js';
 
@@ -12,6 +12,7 @@ const addResultJson = (r: AddResult) => ({
   root: rootJson(r.root),
   found: r.found,
   queued: r.queuedIds.length,
+  removed: r.removed,
   truncated: r.truncated,
   job: r.job && jobJson(r.job),
 });
@@ -30,7 +31,8 @@ function folderFromBody(body: unknown): string {
 /**
  * POST /library: a folder on the server ({"path"}) or uploaded files (multipart);
  * 202 with the indexing job. GET /library: roots, recordings, totals, recent jobs.
- * GET /jobs/:id: one job's progress.
+ * DELETE /library/roots/:id: the folder (and those inside it) out of the
+ * library, files untouched. GET /jobs/:id: one job's progress.
  */
 export function libraryRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/library', async (req, reply) => {
@@ -40,7 +42,7 @@ export function libraryRoutes(app: FastifyInstance, ctx: ServerContext): void {
         maxFileBytes: ctx.limits.maxLibraryFileBytes,
         maxFiles: ctx.limits.maxLibraryFiles,
       });
-      added = await ctx.library.addFiles(ctx.uploads.root, saved, `index ${saved.length} uploaded file${saved.length === 1 ? '' : 's'}`);
+      added = await ctx.library.addFiles(ctx.store.addRoot(ctx.uploads.dir), saved, `index ${saved.length} uploaded file${saved.length === 1 ? '' : 's'}`);
     } else {
       added = await ctx.library.addFolder(folderFromBody(req.body));
     }
@@ -57,6 +59,13 @@ export function libraryRoutes(app: FastifyInstance, ctx: ServerContext): void {
       recordings: ctx.store.recordings({ limit, offset }).map(recordingJson),
       jobs: ctx.store.jobs(10).map(jobJson),
     };
+  });
+
+  app.delete<{ Params: { id: string } }>('/library/roots/:id', async (req) => {
+    const id = intParam(req.params.id, 'folder id', 0, 1, Number.MAX_SAFE_INTEGER);
+    const root = ctx.store.roots().find((r) => r.id === id);
+    if (!root) throw new HttpError(404, 'not_found', `no library folder ${id}`);
+    return removeResultJson(ctx.library.removeRoot(root));
   });
 
   app.get('/jobs', async () => ({ jobs: ctx.store.jobs(50).map(jobJson) }));
