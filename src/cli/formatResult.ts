@@ -1,6 +1,6 @@
+import type { IdentifyResult, WordJson } from '../engine/result.js';
+import { groupSameText, type CandidateGroup } from '../match/sameText.js';
 import { loadQuran, type VerseRef } from '../quran/corpus.js';
-import { unitsToString, verseUnits } from '../quran/units.js';
-import type { CandidateJson, IdentifyResult, WordJson } from '../engine/result.js';
 
 /** Verses shown with their Arabic text; longer spans are cut with "…". */
 const MAX_TEXT_VERSES = 4;
@@ -32,30 +32,6 @@ function surahLabel(verses: readonly VerseRef[]): string {
 }
 
 const seconds = (s: number): string => `${s.toFixed(1)}s`;
-
-/** A candidate and the verse runs listed after it that spell exactly its letters, at its score. */
-export interface CandidateGroup {
-  readonly verses: readonly VerseRef[];
-  readonly score: number;
-  readonly sameText: readonly (readonly VerseRef[])[];
-}
-
-/**
- * Folds identical-text candidates into the first of them: the matcher lists 40:1's twins
- * 41:1-46:1 (or 109:3's, 109:5) at the same score, since audio cannot tell them apart.
- */
-export function groupSameText(candidates: readonly CandidateJson[]): CandidateGroup[] {
-  const quran = loadQuran();
-  const letters = (verses: readonly VerseRef[]): string => verses.map((v) => unitsToString(verseUnits(quran.get(v)).ids)).join('|');
-  const groups: (CandidateGroup & { readonly key: string; readonly sameText: VerseRef[][] })[] = [];
-  for (const c of candidates) {
-    const key = letters(c.verses);
-    const twinOf = groups.find((g) => g.score === c.score && g.key === key);
-    if (twinOf) twinOf.sameText.push([...c.verses]);
-    else groups.push({ verses: c.verses, score: c.score, sameText: [], key });
-  }
-  return groups.map(({ verses, score, sameText }) => ({ verses, score, sameText }));
-}
 
 const withTwins = (g: CandidateGroup): string => [g.verses, ...g.sameText].map(formatVerseRuns).join(' = ');
 

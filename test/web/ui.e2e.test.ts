@@ -65,6 +65,20 @@ describe('web UI with the trained model', () => {
     await page.close();
   });
 
+  it('a verse whose words another verse repeats → both named, once, and the runners-up are other texts', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 1000 } });
+    await page.goto(t.server.url);
+    await page.setInputFiles('#audio-file', devClip('reciters/husary/109005.opus'));
+    await page.waitForSelector('#identify-result .result', { timeout: 120_000 });
+    const shown = (await page.textContent('#identify-result .result h2')) ?? '';
+    assert.ok(['109:3', '109:5'].includes(shown), `the page shows "${shown}"`);
+    const twin = shown === '109:3' ? '109:5' : '109:3';
+    assert.equal(await page.textContent('#identify-result .same-text'), `The same words are also ${twin}: a recording cannot tell them apart.`);
+    const runnersUp = (await page.textContent('#identify-result .runners-up')) ?? '';
+    assert.doesNotMatch(runnersUp, /109:[35]\b/, 'the twin is not listed again as a runner-up');
+    await page.close();
+  });
+
   it('a recitation with a word left out, or one added → the word marked in the verse and listed, playable', async () => {
     // A real clip of 82:19; the API gives its words' times, and word 6 is cut out of it.
     const original = devClip('reciters/alafasy/082019.opus');

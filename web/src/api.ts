@@ -33,6 +33,8 @@ export interface IdentifyResponse {
   start_s: number;
   end_s: number;
   candidates: { verses: VerseRef[]; score: number }[];
+  /** The candidates with the verse runs of identical text (which audio cannot tell apart) folded into the first. */
+  candidate_groups: { verses: VerseRef[]; score: number; same_text: VerseRef[][] }[];
   error?: string;
   words?: HeardWord[];
   verse_details: VerseDetails[];

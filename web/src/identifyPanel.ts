@@ -34,7 +34,8 @@ function renderResult(r: IdentifyResponse, audioUrl: string): void {
   play.addEventListener('click', () => void playRange(audio, r.start_s, r.end_s));
   const shown = r.verse_details.slice(0, MAX_VERSES_SHOWN);
   const rest = r.verses.slice(MAX_VERSES_SHOWN);
-  const runnersUp = r.candidates.slice(1);
+  const sameText = r.candidate_groups[0]?.same_text ?? [];
+  const runnersUp = r.candidate_groups.slice(1).map((g) => [g.verses, ...g.same_text].map(formatVerses).join(' = '));
   resultBox.append(
     el(
       'article',
@@ -49,10 +50,12 @@ function renderResult(r: IdentifyResponse, audioUrl: string): void {
       ),
       ...shown.map((v) => verseBlock(v, marksIn(r.words, v))),
       rest.length > 0 && el('p', { class: 'muted' }, `…and ${formatVerses(rest)}`),
+      sameText.length > 0 &&
+        el('p', { class: 'muted same-text' }, `The same words are also ${sameText.map(formatVerses).join(', ')}: a recording cannot tell them apart.`),
       el('div', { class: 'player' }, play, audio),
       r.words !== undefined && r.words.length > 0 && wordsToCheck(r.words, audio),
       runnersUp.length > 0 &&
-        el('p', { class: 'muted runners-up' }, `Runners-up: ${runnersUp.map((c) => formatVerses(c.verses)).join(' · ')}`),
+        el('p', { class: 'muted runners-up' }, `Runners-up: ${runnersUp.join(' · ')}`),
     ),
   );
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { decodeAudioBytes } from '../../audio/index.js';
+import { groupSameText } from '../../match/sameText.js';
 import { verseDetails } from '../../search/verseInfo.js';
 import type { ServerContext } from '../context.js';
 import { parseModeParam } from '../modes.js';
@@ -14,7 +15,8 @@ const ms = (x: number): number => Math.round(x * 10) / 10;
 /**
  * POST /identify: the audio as a multipart file or as the raw body; `mode`, `top`
  * and `leftovers` (0 or 1) as query or form fields. Answers the engine's IdentifyResult (the same
- * object as `ayat identify --json`) plus verse details, timings and the mode.
+ * object as `ayat identify --json`) plus verse details, timings, the mode, and the
+ * candidates with verses of identical text folded together (`candidate_groups`).
  */
 export function identifyRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/identify', async (req) => {
@@ -39,6 +41,10 @@ export function identifyRoutes(app: FastifyInstance, ctx: ServerContext): void {
       mode,
       audio_s: Math.round(audioS * 100) / 100,
       verse_details: result.verses.map(verseDetails),
+      // Grouped before the cut to `top`, so twins (حم is 40:1-46:1) do not crowd out the real runners-up.
+      candidate_groups: groupSameText(result.candidates)
+        .slice(0, top)
+        .map((g) => ({ verses: g.verses, score: g.score, same_text: g.sameText })),
       timings_ms: {
         decode: ms(decodeMs),
         acoustic: ms(timings.acousticMs),
