@@ -23,6 +23,7 @@ import torch.nn.functional as F
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ayat_train import units  # noqa: E402
 from ayat_train.augment import AugmentConfig, augment_batch, augment_features, spectral_gains  # noqa: E402
+from ayat_train.crops import load_alignments, plan_epoch  # noqa: E402
 from ayat_train.data import Cache  # noqa: E402
 from ayat_train.metrics import edit_distance, greedy_decode  # noqa: E402
 from ayat_train.model import CtcModel, ModelConfig, count_params  # noqa: E402
@@ -55,6 +56,9 @@ def parse_args(argv=None):
     p.add_argument("--stretch-prob", type=float, default=0.0,
                    help="share of clips made %g-%g times as long at the same pitch (phase vocoder), before --augment-strength"
                    % AugmentConfig().stretch)
+    p.add_argument("--crop-prob", type=float, default=0.0,
+                   help="probability that an epoch takes a clip as a short crop with its own units (needs align.py's alignment in the cache)")
+    p.add_argument("--crop-seconds", type=float, nargs=2, default=(1.5, 4.0), metavar=("MIN", "MAX"))
     p.add_argument("--codec-prob", type=float, default=0.0,
                    help="share of batches sent through a low-rate MP3/Opus/GSM round trip (ffmpeg), before --augment-strength")
     p.add_argument("--dropout", type=float, help="override the model's dropout (also when resuming)")
@@ -75,18 +79,21 @@ def parse_args(argv=None):
 class AudioStore:
     """All training audio in one int16 tensor on the training device, sliced per clip."""
 
-    def __init__(self, caches: list[Cache], device: str):
-        self.rows, arrays, offset = [], [], 0
-        for c in caches:
+    def __init__(self, folders: list[str], device: str):
+        self.rows, self.alignments, arrays, offset = [], [], [], 0
+        for folder in folders:
+            c = Cache.load(folder)
             arrays.append(np.asarray(c.audio))
             for r in c.rows:
                 self.rows.append(r | {"offset": r["offset"] + offset})
+            self.alignments += load_alignments(folder, c.rows)
             offset += len(c.audio)
         self.audio = torch.from_numpy(np.concatenate(arrays)).to(device)
 
-    def wave(self, i: int) -> torch.Tensor:
+    def wave(self, i: int, start: int = 0, end: int | None = None) -> torch.Tensor:
         r = self.rows[i]
-        return self.audio[r["offset"]: r["offset"] + r["length"]].float() / 32768.0
+        end = r["length"] if end is None else end
+        return self.audio[r["offset"] + start: r["offset"] + end].float() / 32768.0
 
 
 def make_batches(lengths: list[int], max_samples: int, rng: random.Random, shortest_first: bool = False) -> list[list[int]]:
@@ -161,8 +168,8 @@ def main(argv=None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    train = AudioStore([Cache.load(p) for p in args.train], device)
-    dev = AudioStore([Cache.load(p) for p in args.dev], device) if args.dev else None
+    train = AudioStore(args.train, device)
+    dev = AudioStore(args.dev, device) if args.dev else None
     ckpt = torch.load(args.resume, map_location="cpu") if args.resume else None
     cfg = ModelConfig(**ckpt["config"]) if ckpt else PRESETS[args.preset]
     if not ckpt and args.layers:
@@ -185,10 +192,12 @@ def main(argv=None) -> int:
     aug = AugmentConfig(p_pitch=args.pitch_prob, p_stretch=args.stretch_prob, p_codec=args.codec_prob).scaled(args.augment_strength)
     amp = device.startswith("cuda")
     max_samples = int(args.batch_seconds * 16000)
-    lengths = [r["length"] for r in train.rows]
-    hours = sum(lengths) / 16000 / 3600
-    print(json.dumps({"params": count_params(model), "config": cfg.to_dict(), "train_clips": len(lengths),
-                      "train_hours": round(hours, 2), "device": device}), flush=True)
+    hours = sum(r["length"] for r in train.rows) / 16000 / 3600
+    aligned = sum(a is not None for a in train.alignments)
+    if args.crop_prob > 0 and aligned == 0:
+        raise SystemExit("--crop-prob needs aligned caches: run train/align.py on them first")
+    print(json.dumps({"params": count_params(model), "config": cfg.to_dict(), "train_clips": len(train.rows),
+                      "train_hours": round(hours, 2), "aligned_clips": aligned, "device": device}), flush=True)
     rng = random.Random(args.seed + state["epoch"])
     run_start = time.time()
     elapsed_before = state["elapsed_s"]
@@ -224,7 +233,9 @@ def main(argv=None) -> int:
 
     done = False
     while state["epoch"] < args.epochs and not done:
-        batches = make_batches(lengths, max_samples, rng, shortest_first=state["epoch"] == 0 and state["step"] == 0)
+        items = plan_epoch(train.rows, train.alignments, rng, args.crop_prob, tuple(args.crop_seconds))
+        batches = make_batches([it.end - it.start for it in items], max_samples, rng,
+                               shortest_first=state["epoch"] == 0 and state["step"] == 0)
         for n_batch, batch in enumerate(batches):
             progress = (time.time() - run_start) / budget_s if budget_s else (state["epoch"] + n_batch / len(batches)) / args.epochs
             if (budget_s and progress >= 1.0) or (args.max_steps and state["step"] >= args.max_steps):
@@ -233,11 +244,11 @@ def main(argv=None) -> int:
             lr = learning_rate(args, state["step"], progress)
             for g in opt.param_groups:
                 g["lr"] = lr
-            waves = [train.wave(i) for i in batch]
+            waves = [train.wave(items[i].row, items[i].start, items[i].end) for i in batch]
             if not args.no_augment:
                 waves = augment_batch(waves, aug)
             wav, wav_lengths = pad(waves)
-            targets = [torch.tensor(train.rows[i]["targets"], dtype=torch.long) for i in batch]
+            targets = [torch.tensor(items[i].targets, dtype=torch.long) for i in batch]
             target_lengths = torch.tensor([len(t) for t in targets])
             with torch.autocast(device_type="cuda" if amp else "cpu", dtype=torch.bfloat16, enabled=amp):
                 gains = None if args.no_augment else spectral_gains(len(batch), device, aug)
