@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Stage 1b, align: where each target unit of each cached clip is spoken, for train.py's --crop-prob.
+"""Stage 1b, align: where each target unit of each cached clip is spoken, for train.py's --crops-per-clip.
 
   /usr/bin/python3 train/align.py --model runs/shipped/start.pt .cache/train .cache/more-*
 

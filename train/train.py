@@ -56,8 +56,8 @@ def parse_args(argv=None):
     p.add_argument("--stretch-prob", type=float, default=0.0,
                    help="share of clips made %g-%g times as long at the same pitch (phase vocoder), before --augment-strength"
                    % AugmentConfig().stretch)
-    p.add_argument("--crop-prob", type=float, default=0.0,
-                   help="probability that an epoch takes a clip as a short crop with its own units (needs align.py's alignment in the cache)")
+    p.add_argument("--crops-per-clip", type=int, default=0,
+                   help="each epoch also takes this many short crops of every aligned clip, with their own units (needs align.py's alignment in the cache)")
     p.add_argument("--crop-seconds", type=float, nargs=2, default=(1.5, 4.0), metavar=("MIN", "MAX"))
     p.add_argument("--codec-prob", type=float, default=0.0,
                    help="share of batches sent through a low-rate MP3/Opus/GSM round trip (ffmpeg), before --augment-strength")
@@ -194,8 +194,8 @@ def main(argv=None) -> int:
     max_samples = int(args.batch_seconds * 16000)
     hours = sum(r["length"] for r in train.rows) / 16000 / 3600
     aligned = sum(a is not None for a in train.alignments)
-    if args.crop_prob > 0 and aligned == 0:
-        raise SystemExit("--crop-prob needs aligned caches: run train/align.py on them first")
+    if args.crops_per_clip > 0 and aligned == 0:
+        raise SystemExit("--crops-per-clip needs aligned caches: run train/align.py on them first")
     print(json.dumps({"params": count_params(model), "config": cfg.to_dict(), "train_clips": len(train.rows),
                       "train_hours": round(hours, 2), "aligned_clips": aligned, "device": device}), flush=True)
     rng = random.Random(args.seed + state["epoch"])
@@ -233,7 +233,7 @@ def main(argv=None) -> int:
 
     done = False
     while state["epoch"] < args.epochs and not done:
-        items = plan_epoch(train.rows, train.alignments, rng, args.crop_prob, tuple(args.crop_seconds))
+        items = plan_epoch(train.rows, train.alignments, rng, args.crops_per_clip, tuple(args.crop_seconds))
         batches = make_batches([it.end - it.start for it in items], max_samples, rng,
                                shortest_first=state["epoch"] == 0 and state["step"] == 0)
         for n_batch, batch in enumerate(batches):

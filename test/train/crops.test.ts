@@ -31,25 +31,27 @@ print(json.dumps({"starts": starts, "late": late, "short": viterbi_align(spikes(
     assert.deepEqual(out.empty, []);
   });
 
-  it('plan_epoch cuts halfway between units and gives each crop exactly the units inside; whole clips otherwise', () => {
-    const out = python<{ crops: { row: number; start: number; end: number; targets: number[] }[]; none: number; sparse: number[][] }>(`
+  it('plan_epoch keeps every clip whole and adds crops cut halfway between units, each with exactly the units inside', () => {
+    const out = python<{ items: { row: number; start: number; end: number; targets: number[] }[]; none: number; sparse: number[][] }>(`
 import random
 from ayat_train.crops import plan_epoch
 # 20 units a quarter of a second apart in a 5-s clip; a second clip without an alignment
 rows = [{"length": 80000, "targets": list(range(1, 21))}, {"length": 80000, "targets": [1, 2, 3]}]
 aligned = [[2000 + 4000 * k for k in range(20)], None]
-crops = [vars(c) | {"targets": list(c.targets)} for seed in range(30) for c in plan_epoch(rows, aligned, random.Random(seed), 1.0, (1.5, 2.5))]
-none = sum(c.start != 0 or c.end != 80000 for c in plan_epoch(rows, aligned, random.Random(1), 0.0, (1.5, 2.5)))
+items = [vars(c) | {"targets": list(c.targets)} for seed in range(10) for c in plan_epoch(rows, aligned, random.Random(seed), 3, (1.5, 2.5))]
+none = len(plan_epoch(rows, aligned, random.Random(1), 0, (1.5, 2.5)))
 # a 10-s clip whose 7 units sit in two bunches 8 s apart: every stretch of 3 or more units spans the gap
 sparse_row = {"length": 160000, "targets": list(range(1, 8))}
 bunched = [int(s * 16000) for s in (0.1, 0.2, 0.3, 8.0, 8.1, 8.2, 8.3)]
-sparse = [list(c.targets) for seed in range(20) for c in plan_epoch([sparse_row], [bunched], random.Random(seed), 1.0, (1.5, 2.5))]
-print(json.dumps({"crops": crops, "none": none, "sparse": sparse}))
+sparse = [list(c.targets) for seed in range(20) for c in plan_epoch([sparse_row], [bunched], random.Random(seed), 3, (1.5, 2.5))]
+print(json.dumps({"items": items, "none": none, "sparse": sparse}))
 `);
-    const first = out.crops.filter((c) => c.row === 0);
-    const cropped = first.filter((c) => c.start !== 0 || c.end !== 80000);
-    assert.ok(cropped.length >= 25, `almost every aligned clip cropped at prob 1: ${cropped.length} of ${first.length}`);
-    for (const c of cropped) {
+    const whole = out.items.filter((c) => c.start === 0 && c.end === 80000);
+    assert.equal(whole.filter((c) => c.row === 0).length, 10, 'each epoch keeps the aligned clip whole');
+    assert.equal(whole.filter((c) => c.row === 1 && c.targets.length === 3).length, 10, 'and the unaligned one');
+    const crops = out.items.filter((c) => c.start !== 0 || c.end !== 80000);
+    assert.ok(crops.length >= 25 && crops.every((c) => c.row === 0), `3 crops per epoch of the aligned clip: ${crops.length} in 10`);
+    for (const c of crops) {
       const units = c.targets;
       const firstUnit = units[0]! - 1;
       const lastUnit = units[units.length - 1]! - 1;
@@ -59,8 +61,7 @@ print(json.dumps({"crops": crops, "none": none, "sparse": sparse}))
       const seconds = (c.end - c.start) / 16000;
       assert.ok(units.length >= 3 && seconds <= 2.5 + 0.25 + 0.01, `${units.length} units in ${seconds} s`);
     }
-    assert.ok(out.crops.filter((c) => c.row === 1).every((c) => c.start === 0 && c.end === 80000 && c.targets.length === 3), 'unaligned: whole');
-    assert.equal(out.none, 0, 'prob 0: every clip whole');
+    assert.equal(out.none, 2, 'no crops asked: the clips alone');
     assert.ok(out.sparse.every((t) => t.length === 7), 'a stretch with fewer units than seconds (the alignment is off there) is not taken');
   });
 });

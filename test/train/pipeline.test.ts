@@ -46,7 +46,7 @@ test('prepare -> a short training run: the CTC loss falls past the blank plateau
   assert.ok(last < 1.0 && last < first * 0.3, `loss did not fall enough: ${first} -> ${last}`);
 });
 
-test('align.py places the units of a cache\'s clips; train.py --crop-prob trains on crops of them, and refuses without an alignment', () => {
+test('align.py places the units of a cache\'s clips; train.py --crops-per-clip trains on crops of them, and refuses without an alignment', () => {
   const printed = mustRunPython(['train/align.py', '--model', path.join(dir, 'run', 'last.pt'), '--threads', '1', path.join(dir, 'cache-a')]);
   const summary = JSON.parse(printed.trim()) as { aligned: number; unaligned: number };
   assert.equal(summary.aligned + summary.unaligned, VERSES.length);
@@ -62,12 +62,12 @@ test('align.py places the units of a cache\'s clips; train.py --crop-prob trains
   assert.match(JSON.parse(mustRunPython(['train/align.py', '--model', path.join(dir, 'run', 'last.pt'), path.join(dir, 'cache-a')]).trim()).skipped, /already aligned/);
 
   const common = ['--resume', path.join(dir, 'run', 'last.pt'), '--device', 'cpu', '--threads', '1', '--no-augment', '--epochs', '1000',
-    '--batch-seconds', '30', '--eval-minutes', '1000', '--crop-prob', '1', '--crop-seconds', '0.8', '1.2'];
+    '--batch-seconds', '30', '--eval-minutes', '1000', '--crops-per-clip', '2', '--crop-seconds', '0.8', '1.2'];
   const out = mustRunPython(['train/train.py', '--train', path.join(dir, 'cache-a'), '--out', path.join(dir, 'run-crops'), '--max-steps', '125', ...common]);
   assert.equal(JSON.parse(out.split('\n')[0]!).aligned_clips, summary.aligned);
   const refused = runPython(['train/train.py', '--train', path.join(dir, 'cache-b'), '--out', path.join(dir, 'run-no-crops'), '--max-steps', '125', ...common]);
   assert.notEqual(refused.status, 0);
-  assert.match(refused.stderr, /--crop-prob needs aligned caches: run train\/align\.py/);
+  assert.match(refused.stderr, /--crops-per-clip needs aligned caches: run train\/align\.py/);
 });
 
 test('--keep-evals keeps a resumed run\'s checkpoints; average.py writes their mean, evaluated, and export.py takes it', () => {

@@ -69,30 +69,36 @@ def crop_bounds(unit_samples: list[int], length: int, first: int, last: int) -> 
     return start, end
 
 
-def plan_epoch(rows: list[dict], alignments: list[list[int] | None], rng: random.Random, prob: float,
-               seconds: tuple[float, float], sample_rate: int = 16000, min_units: int = 3) -> list[Crop]:
-    """One epoch's items: each clip whole, or (with probability `prob`, when it is aligned and longer
-    than the crop) a stretch of about `seconds` of it with the units inside."""
-    if prob <= 0:
-        return [Crop(i, 0, row["length"], tuple(row["targets"])) for i, row in enumerate(rows)]
-    items = []
+def random_crop(row: dict, starts: list[int], rng: random.Random, seconds: tuple[float, float],
+                sample_rate: int = 16000, min_units: int = 3) -> tuple[int, int, int, int] | None:
+    """A stretch of about `seconds` of an aligned clip as (start, end, first unit, last unit), or None
+    when the clip is too short for it or the stretch looks misaligned."""
+    want = int(rng.uniform(*seconds) * sample_rate)
+    if row["length"] < want * 1.5 or len(starts) < 2 * min_units:
+        return None
+    first = rng.randrange(0, len(starts) - min_units)
+    last = first
+    while last + 1 < len(starts) and starts[last + 1] - starts[first] < want:
+        last += 1
+    start, end = crop_bounds(starts, row["length"], first, last)
+    n_units = last - first + 1
+    # Fewer units than a slow recitation holds: the alignment put them somewhere they are not.
+    if n_units < min_units or n_units < MIN_UNITS_PER_S * (end - start) / sample_rate:
+        return None
+    return start, end, first, last
+
+
+def plan_epoch(rows: list[dict], alignments: list[list[int] | None], rng: random.Random, crops_per_clip: int,
+               seconds: tuple[float, float]) -> list[Crop]:
+    """One epoch's items: every clip whole, and `crops_per_clip` crops of about `seconds` of each
+    aligned clip, each with the units inside (fewer where a crop does not fit)."""
+    items = [Crop(i, 0, row["length"], tuple(row["targets"])) for i, row in enumerate(rows)]
     for i, (row, starts) in enumerate(zip(rows, alignments)):
-        whole = Crop(i, 0, row["length"], tuple(row["targets"]))
-        want = int(rng.uniform(*seconds) * sample_rate)
-        if not starts or rng.random() >= prob or row["length"] < want * 1.5 or len(starts) < 2 * min_units:
-            items.append(whole)
-            continue
-        first = rng.randrange(0, len(starts) - min_units)
-        last = first
-        while last + 1 < len(starts) and starts[last + 1] - starts[first] < want:
-            last += 1
-        start, end = crop_bounds(starts, row["length"], first, last)
-        n_units = last - first + 1
-        # Fewer units than a slow recitation holds: the alignment put them somewhere they are not.
-        if n_units < min_units or n_units < MIN_UNITS_PER_S * (end - start) / sample_rate:
-            items.append(whole)
-            continue
-        items.append(Crop(i, start, end, tuple(row["targets"][first:last + 1])))
+        for _ in range(crops_per_clip if starts else 0):
+            crop = random_crop(row, starts, rng, seconds)
+            if crop:
+                start, end, first, last = crop
+                items.append(Crop(i, start, end, tuple(row["targets"][first:last + 1])))
     return items
 
 
