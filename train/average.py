@@ -19,7 +19,6 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ayat_train.data import Cache  # noqa: E402
 from ayat_train.model import CtcModel, ModelConfig  # noqa: E402
 from train import AudioStore, evaluate  # noqa: E402
 
@@ -62,7 +61,7 @@ def main(argv=None) -> int:
         torch.backends.mkldnn.enabled = False
         model = CtcModel(ModelConfig(**payload["config"]))
         model.load_state_dict(payload["model"])
-        payload["metrics"] = evaluate(model, AudioStore([Cache.load(p) for p in args.dev], "cpu"), "cpu")
+        payload["metrics"] = evaluate(model, AudioStore(args.dev, "cpu"), "cpu")
     torch.save(payload, args.out)
     print(json.dumps({"averaged_steps": steps, **payload["metrics"]}))
     return 0
