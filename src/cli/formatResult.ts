@@ -33,7 +33,17 @@ function surahLabel(verses: readonly VerseRef[]): string {
 
 const seconds = (s: number): string => `${s.toFixed(1)}s`;
 
-const withTwins = (g: CandidateGroup): string => [g.verses, ...g.sameText].map(formatVerseRuns).join(' = ');
+/** Twins named before the rest are counted (فَبِأَيِّ ءَالَآءِ رَبِّكُمَا تُكَذِّبَانِ is 31 verses of 55). */
+const TWINS_NAMED = 3;
+
+/** The first `max` items joined by `sep`, then how many more: "55:16, 55:18, 55:21 and 27 more". */
+function capped(items: readonly string[], sep: string, max: number): string {
+  const named = items.slice(0, max).join(sep);
+  return items.length > max ? `${named} and ${items.length - max} more` : named;
+}
+
+/** "40:1 = 41:1", or "40:1 = 41:1 = 42:1 = 43:1 and 3 more". */
+const withTwins = (g: CandidateGroup): string => capped([g.verses, ...g.sameText].map(formatVerseRuns), ' = ', TWINS_NAMED + 1);
 
 /** The words `--words` reports: the flagged ones, each with where it is, or that all were heard. */
 export function formatWords(words: readonly WordJson[]): string {
@@ -67,7 +77,7 @@ export function formatResult(result: IdentifyResult): string {
     }
     if (result.verses.length > MAX_TEXT_VERSES) lines.push(`  … ${result.verses.length - MAX_TEXT_VERSES} more verses`);
     const same = groups[0]?.sameText ?? [];
-    if (same.length > 0) lines.push(`  the same words are also ${same.map(formatVerseRuns).join(', ')}: a recording cannot tell them apart`);
+    if (same.length > 0) lines.push(`  the same words are also ${capped(same.map(formatVerseRuns), ', ', TWINS_NAMED)}: a recording cannot tell them apart`);
     if (result.words) lines.push(`  ${formatWords(result.words)}`);
   }
   const others = result.status === 'ok' ? groups.slice(1) : groups;

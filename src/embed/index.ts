@@ -4,4 +4,4 @@ export { clipFeatures, clipFeatures64, FEATURE_DIM, FEATURE_VERSION } from './fe
 export { BridgeModel, ClapModel, type ClipEmbedder } from './models.js';
 export { EMBED_DEFAULTS, resolveEmbedModel, type EmbedKind } from './registry.js';
 export { EmbeddingRecogniser, retrievalConfidence, retrievalFeatures, retrievalResult, softmaxTop } from './retrieval.js';
-export { topVerses, VerseBank, verseKeys, type VerseScore } from './verseBank.js';
+export { topVerses, VerseBank, type VerseScore } from './verseBank.js';

@@ -4,7 +4,8 @@ import type { Candidate, MatchResult } from '../match/types.js';
 import { loadQuran } from '../quran/corpus.js';
 import type { BridgeCard, ClapCard, RetrievalCalibration } from './card.js';
 import type { ClipEmbedder } from './models.js';
-import { topVerses, verseKeys, type VerseScore } from './verseBank.js';
+import { sameTextKeys } from '../quran/sameText.js';
+import { topVerses, type VerseScore } from './verseBank.js';
 
 /** Without a fitted calibration: the softmax probability of the best verse at this logit scale… */
 export const UNCALIBRATED_BRIDGE_SCALE = 20;
@@ -25,7 +26,7 @@ export function retrievalFeatures(top: readonly VerseScore[]): RetrievalFeatures
 }
 
 /** Softmax probability of the best verse over all distinct verses at `scale`. */
-export function softmaxTop(scores: Float32Array, scale: number, keys: Int32Array = verseKeys()): number {
+export function softmaxTop(scores: Float32Array, scale: number, keys: Int32Array = sameTextKeys()): number {
   let max = -Infinity;
   for (let v = 0; v < scores.length; v++) if (keys[v] === v) max = Math.max(max, scores[v]!);
   let sum = 0;

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File } from '../acoustic/hash.js';
-import { loadQuran } from '../quran/corpus.js';
-import { unitsToString, verseUnits } from '../quran/units.js';
+import { sameTextKeys } from '../quran/sameText.js';
 import type { VerseMatrixSpec } from './card.js';
 import { EmbedModelError } from './errors.js';
 
@@ -10,27 +9,6 @@ import { EmbedModelError } from './errors.js';
 export interface VerseScore {
   readonly verse: number;
   readonly score: number;
-}
-
-let sharedKeys: Int32Array | undefined;
-
-/**
- * For each verse, the index of the first verse with exactly the same units (2:47 = 2:122 …):
- * such verses cannot be told apart, so they are one answer for margins and de-duplication.
- */
-export function verseKeys(): Int32Array {
-  if (sharedKeys) return sharedKeys;
-  const first = new Map<string, number>();
-  const verses = loadQuran().verses;
-  const keys = new Int32Array(verses.length);
-  verses.forEach((v, i) => {
-    const u = unitsToString(verseUnits(v).ids);
-    const k = first.get(u);
-    if (k === undefined) first.set(u, i);
-    keys[i] = k ?? i;
-  });
-  sharedKeys = keys;
-  return keys;
 }
 
 /** The 6,236 verse embeddings of a model folder, unit-length rows, with cosine search. */
@@ -97,7 +75,7 @@ export class VerseBank {
  * The best `k` verses by score, one per unit sequence (the earliest verse stands for its
  * duplicates), best first; ties go to the earlier verse.
  */
-export function topVerses(scores: Float32Array, k: number, keys: Int32Array = verseKeys()): VerseScore[] {
+export function topVerses(scores: Float32Array, k: number, keys: Int32Array = sameTextKeys()): VerseScore[] {
   const best: VerseScore[] = [];
   const seen = new Set<number>();
   const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);

@@ -1,4 +1,5 @@
 import { loadQuran, type VerseRef } from '../quran/corpus.js';
+import { versesWithSameText } from '../quran/sameText.js';
 import { unitsToString, verseUnits } from '../quran/units.js';
 
 /** A scored run of verses, as the matcher ranks them. */
@@ -7,14 +8,16 @@ export interface ScoredVerses {
   readonly score: number;
 }
 
-/** A candidate and the verse runs listed after it that spell exactly its letters, at its score. */
+/** A candidate and the verse runs spelled exactly as it is, which audio cannot tell from it. */
 export interface CandidateGroup extends ScoredVerses {
   readonly sameText: readonly (readonly VerseRef[])[];
 }
 
 /**
  * Folds identical-text candidates into the first of them: the matcher lists 40:1's twins
- * 41:1-46:1 (or 109:3's, 109:5) at the same score, since audio cannot tell them apart.
+ * 41:1-46:1 (or 109:3's, 109:5) at the same score, since audio cannot tell them apart. A single
+ * verse's twins are taken from the whole Quran, so they are named even where the list stops
+ * short of them, or a mode lists one verse per text (clap, lightweight).
  */
 export function groupSameText(candidates: readonly ScoredVerses[]): CandidateGroup[] {
   const quran = loadQuran();
@@ -22,9 +25,16 @@ export function groupSameText(candidates: readonly ScoredVerses[]): CandidateGro
   const groups: (CandidateGroup & { readonly key: string; readonly sameText: VerseRef[][] })[] = [];
   for (const c of candidates) {
     const key = letters(c.verses);
-    const twinOf = groups.find((g) => g.score === c.score && g.key === key);
-    if (twinOf) twinOf.sameText.push([...c.verses]);
-    else groups.push({ verses: c.verses, score: c.score, sameText: [], key });
+    const twinOf = groups.find((g) => g.key === key);
+    if (!twinOf) {
+      const twins = c.verses.length === 1 ? versesWithSameText(c.verses[0]!).map((v) => [v]) : [];
+      groups.push({ verses: c.verses, score: c.score, sameText: twins, key });
+    } else if (!twinOf.sameText.some((run) => sameRun(run, c.verses))) {
+      twinOf.sameText.push([...c.verses]);
+    }
   }
   return groups.map(({ verses, score, sameText }) => ({ verses, score, sameText }));
 }
+
+const sameRun = (a: readonly VerseRef[], b: readonly VerseRef[]): boolean =>
+  a.length === b.length && a.every((v, i) => v.surah === b[i]!.surah && v.ayah === b[i]!.ayah);

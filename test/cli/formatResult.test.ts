@@ -52,10 +52,30 @@ describe('human output', () => {
     };
     const text = formatResult(result);
     assert.match(text, /\n {2}the same words are also 109:5: a recording cannot tell them apart\n/);
-    assert.match(text, /runners-up: 40:1 = 41:1 \(-9\.50\), 109:4 \(-9\.50\), 42:1 \(-11\.00\)\n$/);
+    // 40:1's twins are 41:1-46:1, listed or not; 42:1 is one of them.
+    assert.match(text, /runners-up: 40:1 = 41:1 = 42:1 = 43:1 and 3 more \(-9\.50\), 109:4 \(-9\.50\)\n$/);
     const closest = formatResult({ ...result, status: 'no_match', verses: [] });
-    assert.match(closest, /closest: 109:3 = 109:5 \(-1\.00\), 40:1 = 41:1 \(-9\.50\)/);
+    assert.match(closest, /closest: 109:3 = 109:5 \(-1\.00\), 40:1 = 41:1 = 42:1 = 43:1 and 3 more \(-9\.50\)/);
     assert.ok(!closest.includes('same words'));
+  });
+
+  it('names a verse\'s twins from the whole Quran, where a mode lists one verse per text or the list stops short', () => {
+    const clapLike = formatResult({
+      file: 'kafirun.opus', status: 'ok', verses: refs(109, 3), confidence: 0.9, start_s: 0, end_s: 4,
+      candidates: [{ verses: refs(109, 3), score: 0.74 }, { verses: refs(109, 4), score: 0.63 }],
+    });
+    assert.match(clapLike, /the same words are also 109:5: a recording cannot tell them apart/);
+    assert.match(clapLike, /runners-up: 109:4 \(0\.63\)\n$/);
+    const rahman = formatResult({
+      file: 'rahman.opus', status: 'ok', verses: refs(55, 13), confidence: 0.9, start_s: 0, end_s: 3,
+      candidates: [{ verses: refs(55, 13), score: -1 }, { verses: refs(55, 16), score: -1 }],
+    });
+    assert.match(rahman, /the same words are also 55:16, 55:18, 55:21 and 27 more: a recording cannot tell them apart/);
+    const single = formatResult({
+      file: 'ikhlas.opus', status: 'ok', verses: refs(112, 1), confidence: 0.9, start_s: 0, end_s: 3,
+      candidates: [{ verses: refs(112, 1), score: -1 }],
+    });
+    assert.ok(!single.includes('same words'), 'a verse with no twin');
   });
 
   it('says so when nothing was recognised', () => {

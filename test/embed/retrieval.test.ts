@@ -7,7 +7,8 @@ import { sha256File } from '../../src/acoustic/hash.js';
 import { parseEmbedCard, type ClapCard } from '../../src/embed/card.js';
 import { EmbedModelError } from '../../src/embed/errors.js';
 import { retrievalResult, softmaxTop } from '../../src/embed/retrieval.js';
-import { topVerses, VerseBank, verseKeys } from '../../src/embed/verseBank.js';
+import { sameTextKeys } from '../../src/quran/sameText.js';
+import { topVerses, VerseBank } from '../../src/embed/verseBank.js';
 import { VerseMatcher } from '../../src/match/matcher.js';
 import { loadQuran } from '../../src/quran/corpus.js';
 import { verseUnits, VOCAB } from '../../src/quran/units.js';
@@ -31,7 +32,7 @@ const clapCard = (threshold: number | null) => ({
 
 describe('verse retrieval', () => {
   it('verses with identical units share one key (2:47 = 2:122)', () => {
-    const keys = verseKeys();
+    const keys = sameTextKeys();
     assert.equal(keys[index(2, 122)], index(2, 47));
     assert.equal(keys[index(112, 1)], index(112, 1));
   });
@@ -75,7 +76,7 @@ describe('verse retrieval', () => {
     for (let j = 0; j < CLAP_DIM; j++) norm += bank.rows[j]! ** 2;
     assert.ok(Math.abs(norm - 1) < 1e-5);
     const q = bank.rows.slice(5 * CLAP_DIM, 6 * CLAP_DIM);
-    assert.equal(topVerses(bank.scores(q), 1)[0]!.verse, verseKeys()[5]);
+    assert.equal(topVerses(bank.scores(q), 1)[0]!.verse, sameTextKeys()[5]);
     await assert.rejects(VerseBank.load(clap, { file: 'verses.bin', sha256: '0'.repeat(64), count: 6236, dim: CLAP_DIM, encoding: 'int8-rowscale' }), (e: unknown) => e instanceof EmbedModelError && e.code === 'hash_mismatch');
     writeFileSync(join(dir, 'short.bin'), verseMatrix(BRIDGE_DIM, 1).subarray(0, 1000));
     await assert.rejects(

@@ -30,3 +30,9 @@ export const percent = (x: number): string => `${Math.round(x * 100)}%`;
 const ARABIC_DIGITS = '٠١٢٣٤٥٦٧٨٩';
 /** The end-of-ayah mark with the number in Arabic-Indic digits: ﴿١٢﴾. */
 export const ayahMark = (n: number): string => `\u06DD${String(n).replace(/\d/g, (d) => ARABIC_DIGITS[Number(d)]!)}`;
+
+/** The first `max` items joined by `sep`, then how many more: "55:16, 55:18, 55:21 and 27 more". */
+export function capped(items: readonly string[], sep: string, max: number): string {
+  const named = items.slice(0, max).join(sep);
+  return items.length > max ? `${named} and ${items.length - max} more` : named;
+}

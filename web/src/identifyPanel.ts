@@ -1,6 +1,6 @@
 import { ApiError, getModes, identify, type HeardWord, type IdentifyResponse, type VerseRef } from './api';
 import { byId, el, setStatus } from './dom';
-import { formatRange, formatVerses, percent } from './format';
+import { capped, formatRange, formatVerses, percent } from './format';
 import { LiveFollower, type LiveUpdate } from './liveFollow';
 import { PcmTap } from './pcmTap';
 import { MicRecorder } from './recorder';
@@ -35,7 +35,7 @@ function renderResult(r: IdentifyResponse, audioUrl: string): void {
   const shown = r.verse_details.slice(0, MAX_VERSES_SHOWN);
   const rest = r.verses.slice(MAX_VERSES_SHOWN);
   const sameText = r.candidate_groups[0]?.same_text ?? [];
-  const runnersUp = r.candidate_groups.slice(1).map((g) => [g.verses, ...g.same_text].map(formatVerses).join(' = '));
+  const runnersUp = r.candidate_groups.slice(1).map((g) => capped([g.verses, ...g.same_text].map(formatVerses), ' = ', 4));
   resultBox.append(
     el(
       'article',
@@ -51,7 +51,7 @@ function renderResult(r: IdentifyResponse, audioUrl: string): void {
       ...shown.map((v) => verseBlock(v, marksIn(r.words, v))),
       rest.length > 0 && el('p', { class: 'muted' }, `…and ${formatVerses(rest)}`),
       sameText.length > 0 &&
-        el('p', { class: 'muted same-text' }, `The same words are also ${sameText.map(formatVerses).join(', ')}: a recording cannot tell them apart.`),
+        el('p', { class: 'muted same-text' }, `The same words are also ${capped(sameText.map(formatVerses), ', ', 3)}: a recording cannot tell them apart.`),
       el('div', { class: 'player' }, play, audio),
       r.words !== undefined && r.words.length > 0 && wordsToCheck(r.words, audio),
       runnersUp.length > 0 &&
