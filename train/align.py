@@ -23,16 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ayat_train.crops import ALIGNMENT_FILE, viterbi_align  # noqa: E402
 from ayat_train.data import Cache  # noqa: E402
 from ayat_train.metrics import edit_distance, greedy_decode  # noqa: E402
-from ayat_train.model import HOP, CtcModel, ModelConfig  # noqa: E402
+from ayat_train.model import HOP, CtcModel  # noqa: E402
+from export import load_model  # noqa: E402
 
 MAX_CLIP_UER = 0.4
-
-
-def load_model(path: str) -> CtcModel:
-    ckpt = torch.load(path, map_location="cpu")
-    model = CtcModel(ModelConfig(**ckpt["config"]))
-    model.load_state_dict(ckpt["model"])
-    return model.eval()
 
 
 @torch.no_grad()
@@ -67,7 +61,7 @@ def main(argv=None) -> int:
     torch.backends.mkldnn.enabled = False
     if args.threads:
         torch.set_num_threads(args.threads)
-    model = load_model(args.model)
+    model, _ = load_model(args.model)  # refuses a checkpoint of another unit inventory
     for folder in map(Path, args.caches):
         if (folder / ALIGNMENT_FILE).exists():
             print(json.dumps({"cache": str(folder), "skipped": "already aligned"}), flush=True)
