@@ -1,6 +1,5 @@
 import { loadQuran, type VerseRef } from '../quran/corpus.js';
-import { versesWithSameText } from '../quran/sameText.js';
-import { unitsToString, verseUnits } from '../quran/units.js';
+import { sameTextKeys, versesWithSameText } from '../quran/sameText.js';
 
 /** A scored run of verses, as the matcher ranks them. */
 export interface ScoredVerses {
@@ -21,10 +20,11 @@ export interface CandidateGroup extends ScoredVerses {
  */
 export function groupSameText(candidates: readonly ScoredVerses[]): CandidateGroup[] {
   const quran = loadQuran();
-  const letters = (verses: readonly VerseRef[]): string => verses.map((v) => unitsToString(verseUnits(quran.get(v)).ids)).join('|');
+  const keys = sameTextKeys();
+  const textKey = (verses: readonly VerseRef[]): string => verses.map((v) => keys[quran.get(v).index]).join('|');
   const groups: (CandidateGroup & { readonly key: string; readonly sameText: VerseRef[][] })[] = [];
   for (const c of candidates) {
-    const key = letters(c.verses);
+    const key = textKey(c.verses);
     const twinOf = groups.find((g) => g.key === key);
     if (!twinOf) {
       const twins = c.verses.length === 1 ? versesWithSameText(c.verses[0]!).map((v) => [v]) : [];
