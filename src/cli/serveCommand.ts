@@ -29,6 +29,9 @@ Options:
                             $AYAT_LIGHTWEIGHT_MODEL); lightweight mode
   --allow DIR     let the library add folders only inside DIR (repeatable;
                   default: any folder this user can read)
+  --no-watch      do not follow the library's folders: by default recordings
+                  copied into, changed in or deleted from them are indexed or
+                  dropped while the server runs (and at start-up)
   -h, --help      show this help
 
 Endpoints: POST /identify, GET /modes, POST|GET /library, GET /jobs/:id,
@@ -61,6 +64,7 @@ export async function serveCommand(argv: readonly string[], io: CliIO): Promise<
       data: { type: 'string' },
       ...MODEL_ARGS,
       allow: { type: 'string', multiple: true },
+      'no-watch': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
@@ -80,6 +84,8 @@ export async function serveCommand(argv: readonly string[], io: CliIO): Promise<
     dataDir,
     ...modelOptionsOf(values),
     allowedFolders: values.allow,
+    watchFolders: !values['no-watch'],
+    log: (line) => io.err(`ayat serve: ${line}\n`),
     logError: (err) => io.err(`ayat serve: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`),
   });
   io.out(`ayat: serving on ${server.url}\n`);

@@ -51,7 +51,7 @@ Usage:
   ayat follow <file | -> [--json] [--mode MODE]
   ayat bench --manifest <manifest.json> [options]
   ayat serve [--port N] [--data DIR] [--model DIR] [--clap-model DIR] [--lightweight-model DIR]
-  ayat library add <folders...> | search <query...> | list [--data DIR] [--json]
+  ayat library add|remove <folders...> | search <query...> | list [--data DIR] [--json]
   ayat model [DIR] [--json]
   ayat --help | ayat <command> --help
   ayat --version
@@ -62,7 +62,7 @@ Commands:
   bench      score the engine on a benchmark manifest (offline-tarteel format)
   serve      web app and HTTP API: identify uploads (every installed mode), index
              and search a library
-  library    the same library from the shell: index folders, search, list
+  library    the same library from the shell: index folders, search, list, remove
   model      what ayat makes of an acoustic model folder (yours, or the shipped one)
 
 Modes (--mode):

@@ -94,6 +94,11 @@ function describePart(part: QueryPart): string {
 }
 
 /** The library: roots, recordings and their recognised segments, indexing jobs and search. */
+/** Which recordings a scan queues besides new and changed ones. */
+interface QueueRule {
+  readonly retryFailed: boolean;
+}
+
 export class Library {
   private readonly store: LibraryStore;
   private readonly jobs: JobRunner;
@@ -101,6 +106,7 @@ export class Library {
   private readonly segmenting: SegmentingOptions;
   /** Recordings in a queued or running job, so adding a folder twice does not index twice. */
   private readonly scheduled = new Set<number>();
+  private readonly rootListeners = new Set<() => void>();
 
   constructor(private readonly options: LibraryOptions) {
     this.store = options.store;
@@ -113,13 +119,59 @@ export class Library {
     this.verseSearch.warm();
   }
 
+  /** The library's folders. */
+  roots(): LibraryRoot[] {
+    return this.store.roots();
+  }
+
+  /** Calls `listener` after a folder is added to or taken out of the library; returns the unsubscribe. */
+  onRootsChanged(listener: () => void): () => void {
+    this.rootListeners.add(listener);
+    return () => this.rootListeners.delete(listener);
+  }
+
   /** Adds a folder on the server's disk as a root and queues its new or changed audio files. */
   async addFolder(path: string): Promise<AddResult> {
     const folder = await this.resolveFolder(path);
-    const root = this.store.addRoot(folder);
+    this.ensureRoot(folder);
+    const result = await this.scanRoot(folder, `index ${folder}`);
+    if (!result) throw new LibraryError('not_found', `${path} was taken out of the library while it was being scanned`);
+    return result;
+  }
+
+  /**
+   * Scans a library folder again: queues new and changed files, drops deleted ones.
+   * Null when the folder is no longer in the library (it is never added back here).
+   */
+  async rescan(folder: string): Promise<AddResult | null> {
+    if (!this.store.roots().some((r) => r.path === folder)) return null;
+    // A folder gone from disk (an unplugged drive) keeps its recordings: a scan would find nothing and drop them all.
+    const info = await stat(folder).catch(() => undefined);
+    if (!info?.isDirectory()) throw new LibraryError('not_found', `${folder} is no longer on disk; its recordings stay in the library`);
+    // Files that failed stay failed until they change: only adding the folder again retries them.
+    return this.scanRoot(folder, `index ${folder} (changed)`, { retryFailed: false });
+  }
+
+  /** Scans a root's folder; null when the root was taken out of the library meanwhile. */
+  private async scanRoot(folder: string, label: string, queue: QueueRule = { retryFailed: true }): Promise<AddResult | null> {
     const { files, truncated } = await scanAudioFiles(folder, this.options.scanLimits ?? DEFAULT_SCAN_LIMITS);
     const removed = await this.dropDeleted(folder, files);
-    return { ...this.addFound(root, files, `index ${folder}`), removed, truncated };
+    // Looked up after the awaits: a root removed meanwhile stays removed, and gets no recordings.
+    const root = this.store.roots().find((r) => r.path === folder);
+    return root ? { ...this.addFound(root, files, label, queue), removed, truncated } : null;
+  }
+
+  /** The root of a resolved folder, added (and announced) when new. */
+  private ensureRoot(folder: string): LibraryRoot {
+    const known = this.store.roots().find((r) => r.path === folder);
+    if (known) return known;
+    const root = this.store.addRoot(folder);
+    this.notifyRootsChanged();
+    return root;
+  }
+
+  private notifyRootsChanged(): void {
+    for (const listener of this.rootListeners) listener();
   }
 
   /**
@@ -167,12 +219,14 @@ export class Library {
     }
     for (const [rootId, ids] of moves) this.store.moveRecordings(ids, rootId);
     this.store.deleteRoots([...removedIds]);
+    this.notifyRootsChanged();
     const kept = [...moves.values()].reduce((n, ids) => n + ids.length, 0);
     return { roots: removed, removed: dropped, kept };
   }
 
-  /** Adds files already inside `root` (e.g. uploads saved there). */
-  async addFiles(root: LibraryRoot, paths: readonly string[], label: string): Promise<AddResult> {
+  /** Adds files already inside `folder` (a resolved path: uploads saved there), which becomes a root if it is not one. */
+  async addFiles(folder: string, paths: readonly string[], label: string): Promise<AddResult> {
+    const root = this.ensureRoot(folder);
     const files: FoundFile[] = [];
     for (const p of paths) {
       const real = await realpath(p);
@@ -189,11 +243,17 @@ export class Library {
     return pending.length === 0 ? null : this.schedule(pending, 'resume indexing');
   }
 
-  private addFound(root: LibraryRoot, files: readonly FoundFile[], label: string): Omit<AddResult, 'truncated' | 'removed'> {
+  private addFound(
+    root: LibraryRoot,
+    files: readonly FoundFile[],
+    label: string,
+    queue: QueueRule = { retryFailed: true },
+  ): Omit<AddResult, 'truncated' | 'removed'> {
     const toIndex: Recording[] = [];
     for (const f of files) {
       const rec = this.store.upsertRecording({ rootId: root.id, path: f.path, sizeBytes: f.sizeBytes, mtimeMs: f.mtimeMs });
-      if (rec.status !== 'indexed' && !this.scheduled.has(rec.id)) toIndex.push(rec);
+      const wanted = rec.status === 'pending' || (rec.status === 'failed' && queue.retryFailed);
+      if (wanted && !this.scheduled.has(rec.id)) toIndex.push(rec);
     }
     const job = toIndex.length === 0 ? null : this.schedule(toIndex, label);
     return { root, found: files.length, queuedIds: toIndex.map((r) => r.id), job };

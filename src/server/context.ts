@@ -25,6 +25,8 @@ export interface ServerContext {
   readonly limits: ServerLimits;
   /** Where files uploaded to the library are kept; a library root again with each upload (it may have been removed). */
   readonly uploads: { readonly dir: string };
+  /** Whether the library's folders are watched (recordings copied in are indexed without adding the folder again). */
+  readonly watchingFolders: boolean;
   readonly modes: readonly ModeInfo[];
   readonly modelStatus: () => ModelStatus;
   readonly version: string;

@@ -9,6 +9,7 @@ import type { Identifier } from '../engine/identify.js';
 import { loadModel } from '../engine/loadModel.js';
 import type { ModeModelOptions } from '../engine/modes.js';
 import { oneLineMessage } from '../engine/result.js';
+import { FolderWatcher } from '../search/folderWatcher.js';
 import type { JobRunner } from '../search/jobRunner.js';
 import type { Library } from '../search/library.js';
 import { defaultDataDir, openLibrary } from '../search/openLibrary.js';
@@ -37,9 +38,13 @@ export interface ServeOptions {
   readonly limits?: Partial<ServerLimits>;
   /** Folders that POST /library may add (and their subfolders); default any. */
   readonly allowedFolders?: readonly string[];
+  /** Follow the library's folders: recordings copied in, changed or deleted are indexed or dropped (default true). */
+  readonly watchFolders?: boolean;
   /** Built web UI; default web/dist in the package. */
   readonly webRoot?: string | null;
   readonly logError?: (err: unknown) => void;
+  /** One line about the library's work in the background (a folder's changes picked up). */
+  readonly log?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -75,6 +80,19 @@ function watchModel(loading: Promise<AcousticModel>): { status: () => ModelStatu
   return { status: () => status, ready };
 }
 
+/** Watches the library's folders from now on, and scans them once for what changed while the server was down. */
+function watchLibrary(library: Library, log: (line: string) => void): FolderWatcher {
+  const watcher = new FolderWatcher(library, {
+    onRescan: (folder, r) =>
+      log(`library: ${folder} changed: ${r.queuedIds.length} recording${r.queuedIds.length === 1 ? '' : 's'} to index, ${r.removed} dropped`),
+    onError: (folder, message) => log(`library: ${folder}: ${message}`),
+  });
+  library.onRootsChanged(() => watcher.sync());
+  watcher.sync();
+  watcher.rescanAll();
+  return watcher;
+}
+
 /** Opens the library, builds the app and listens; `url` is what to open in a browser. */
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -107,6 +125,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       jobs,
       limits,
       uploads: { dir: uploadsRoot.path },
+      watchingFolders: options.watchFolders !== false,
       modes: availableModes(modeModels),
       modelStatus: model.status,
       version: packageVersion(),
@@ -121,6 +140,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const port = typeof address === 'object' && address ? address.port : (options.port ?? DEFAULT_PORT);
     const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
     library.resumePending();
+    const watcher = ctx.watchingFolders ? watchLibrary(library, options.log ?? (() => {})) : null;
     // The verse matcher indexes the Quran on first use; do it now, not in the first request.
     setImmediate(() => void loadDefaultMatcher().catch(() => undefined));
     return {
@@ -134,6 +154,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       modelReady: model.ready,
       close: async () => {
         await app.close();
+        await watcher?.close();
         await jobs.stop();
         store.close();
       },

@@ -3,7 +3,7 @@
  * with espeak-ng. Fails, never skips, when the model is missing.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -32,6 +32,15 @@ after(async () => {
   if (t) removeDir(t.dataDir);
   removeDir(work);
 });
+
+/** Polls until `check` holds (the watcher waits 2 s of quiet, then indexes); bounded. */
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
 
 const upload = (path: string, name: string, query = ''): Promise<{ status: number; body: any }> => {
   const form = new FormData();
@@ -116,6 +125,18 @@ describe('library with the trained model', () => {
 
     const none = (await t.json('/search?q=2:255')).body;
     assert.deepEqual(none.results, [], 'nothing in the library recites 2:255');
+  });
+
+  it('picks up a recording copied into the folder, and drops it when deleted, without adding the folder again', async () => {
+    const places = async () => ((await t.json('/search?q=112:1')).body.results as { recording: { name: string } }[]).map((r) => r.recording.name).sort();
+    assert.deepEqual(await places(), ['ikhlas.wav']);
+    assert.equal((await t.json('/library')).body.watching, true);
+    const copy = join(library.folder, 'copied in.wav');
+    copyFileSync(join(library.folder, 'ikhlas.wav'), copy);
+    await eventually('the copy is found', async () => (await places()).includes('copied in.wav'));
+    unlinkSync(copy);
+    await eventually('the copy is dropped', async () => !(await places()).includes('copied in.wav'));
+    assert.deepEqual(await places(), ['ikhlas.wav']);
   });
 
   it('keeps the index across a restart', async () => {

@@ -86,6 +86,7 @@ describe('ayat serve', () => {
     assert.match(help.stdout, /--port N/);
     assert.match(help.stdout, /--clap-model DIR/);
     assert.match(help.stdout, /--lightweight-model DIR/);
+    assert.match(help.stdout, /--no-watch/);
     assert.match(runCli(['--help']).stdout, /ayat serve .*--clap-model DIR/);
     const bad = runCli(['serve', '--port', 'abc']);
     assert.equal(bad.code, 2);
@@ -96,6 +97,10 @@ describe('ayat serve', () => {
   it('prints the URL it serves on, answers there, and stops cleanly on SIGTERM', async () => {
     await withServe([], {}, async ({ url }) => {
       assert.equal((await getJson(`${url}health`)).status, 'ok');
+      assert.equal((await getJson(`${url}library`)).watching, true, 'it follows the library folders by default');
+    });
+    await withServe(['--no-watch'], {}, async ({ url }) => {
+      assert.equal((await getJson(`${url}library`)).watching, false);
     });
   });
 

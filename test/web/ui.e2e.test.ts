@@ -4,7 +4,7 @@
  * Fails, never skips, without the model. Screenshots go to test-artifacts/web/.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -177,6 +177,21 @@ describe('web UI with the trained model', () => {
     await page.screenshot({ path: artifactPath('library.png'), fullPage: true });
     await page.setViewportSize({ width: 375, height: 800 });
     await page.screenshot({ path: artifactPath('library-phone.png'), fullPage: true });
+
+    // A recording copied into the folder is indexed by the server and shows up on the open page by itself.
+    assert.match((await page.textContent('#folders-note')) ?? '', /picked up while the server runs/);
+    const copy = join(library.folder, 'copied in.wav');
+    copyFileSync(library.ikhlas.path, copy);
+    try {
+      await page.waitForFunction(
+        () => [...document.querySelectorAll('#search-results .hit .hit-title')].some((h) => /copied in\.wav/.test(h.textContent ?? '')),
+        undefined,
+        { timeout: 60_000 },
+      );
+      assert.match((await page.textContent('#recordings')) ?? '', /copied in\.wav/);
+    } finally {
+      unlinkSync(copy);
+    }
 
     // Removing the folder takes its recordings out of the search (after a confirmation).
     page.once('dialog', (dialog) => void dialog.accept());

@@ -91,6 +91,9 @@ export interface RemoveResponse {
 
 export interface LibraryResponse {
   roots: LibraryFolder[];
+  /** The server follows the folders: recordings copied in are indexed without adding the folder again. */
+  watching: boolean;
+  jobs: Job[];
   stats: { recordings: number; indexed: number; pending: number; failed: number; segments: number; indexed_hours: number };
   recordings: RecordingInfo[];
 }

@@ -11,12 +11,16 @@ const jobsBox = byId<HTMLDivElement>('jobs');
 const stats = byId<HTMLParagraphElement>('library-stats');
 const recordingsList = byId<HTMLUListElement>('recordings');
 const foldersList = byId<HTMLUListElement>('folders');
+const foldersNote = byId<HTMLParagraphElement>('folders-note');
+const panel = byId<HTMLElement>('panel-library');
 const searchInput = byId<HTMLInputElement>('search');
 const summary = byId<HTMLParagraphElement>('search-summary');
 const resultsList = byId<HTMLOListElement>('search-results');
 const player = byId<HTMLAudioElement>('library-player');
 
 const POLL_MS = 700;
+/** How often an open library panel looks for work the server started by itself (a folder's new recordings). */
+const BACKGROUND_POLL_MS = 5000;
 const SEARCH_DELAY_MS = 150;
 const FINISHED: readonly Job['status'][] = ['done', 'failed', 'interrupted'];
 
@@ -44,8 +48,15 @@ function folderView(folder: LibraryFolder): HTMLElement {
 
 async function refreshStats(): Promise<void> {
   try {
-    const { stats: s, recordings, roots } = await getLibrary();
+    const { stats: s, recordings, roots, watching, jobs } = await getLibrary();
     foldersList.replaceChildren(...roots.map(folderView));
+    foldersNote.textContent =
+      roots.length === 0
+        ? ''
+        : watching
+          ? 'Recordings copied into these folders, changed or deleted, are picked up while the server runs.'
+          : 'Add a folder again to pick up recordings copied into it since.';
+    for (const job of jobs) if (!FINISHED.includes(job.status)) void follow(job);
     recordingsList.replaceChildren(
       ...recordings.map((r) =>
         el(
@@ -66,6 +77,7 @@ async function refreshStats(): Promise<void> {
   } catch {
     stats.textContent = '';
     foldersList.replaceChildren();
+    foldersNote.textContent = '';
   }
 }
 
@@ -80,8 +92,13 @@ function jobView(job: Job): HTMLElement {
   );
 }
 
+/** Jobs with a progress bar on the page: each is followed once. */
+const followed = new Set<string>();
+
 /** Follows a job until it finishes, redrawing its progress bar. */
 async function follow(first: Job): Promise<void> {
+  if (followed.has(first.id)) return;
+  followed.add(first.id);
   let job = first;
   const slot = el('div');
   jobsBox.prepend(slot);
@@ -205,4 +222,7 @@ export function initLibraryPanel(): void {
     timer = setTimeout(() => void runSearch(searchInput.value), SEARCH_DELAY_MS);
   });
   void refreshStats();
+  setInterval(() => {
+    if (!document.hidden && !panel.hidden) void refreshStats();
+  }, BACKGROUND_POLL_MS);
 }

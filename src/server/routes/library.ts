@@ -42,7 +42,7 @@ export function libraryRoutes(app: FastifyInstance, ctx: ServerContext): void {
         maxFileBytes: ctx.limits.maxLibraryFileBytes,
         maxFiles: ctx.limits.maxLibraryFiles,
       });
-      added = await ctx.library.addFiles(ctx.store.addRoot(ctx.uploads.dir), saved, `index ${saved.length} uploaded file${saved.length === 1 ? '' : 's'}`);
+      added = await ctx.library.addFiles(ctx.uploads.dir, saved, `index ${saved.length} uploaded file${saved.length === 1 ? '' : 's'}`);
     } else {
       added = await ctx.library.addFolder(folderFromBody(req.body));
     }
@@ -55,6 +55,7 @@ export function libraryRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const offset = intParam(query['offset'], 'offset', 0, 0, 1_000_000_000);
     return {
       roots: ctx.store.roots().map(rootJson),
+      watching: ctx.watchingFolders,
       stats: statsJson(ctx.store.stats()),
       recordings: ctx.store.recordings({ limit, offset }).map(recordingJson),
       jobs: ctx.store.jobs(10).map(jobJson),
