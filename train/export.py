@@ -118,7 +118,10 @@ def augmentation_summary(args: dict | None) -> str:
     parts += ["noise 5-35 dB SNR", "synthetic reverb"]
     if args.get("codec_prob"):
         parts.append(f"{'/'.join(sorted(CODECS))} codec round trip (p of a batch {args['codec_prob']})")
-    parts += ["band-limit/tilt", "mel warp", "SpecAugment"]
+    parts.append("band-limit/tilt")
+    if args.get("eq_prob"):
+        parts.append(f"random resonances/dips up to {AugmentConfig().eq_db:g} dB (p {args['eq_prob']})")
+    parts += ["mel warp", "SpecAugment"]
     strength = f", at strength {args['augment_strength']}" if "augment_strength" in args else ""
     return ", ".join(parts) + strength
 

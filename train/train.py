@@ -59,6 +59,9 @@ def parse_args(argv=None):
     p.add_argument("--crops-per-clip", type=int, default=0,
                    help="each epoch also takes this many short crops of every aligned clip, with their own units (needs align.py's alignment in the cache)")
     p.add_argument("--crop-seconds", type=float, nargs=2, default=(1.5, 4.0), metavar=("MIN", "MAX"))
+    p.add_argument("--eq-prob", type=float, default=0.0,
+                   help="share of clips given a random smooth envelope of resonances and dips (up to %g dB), before --augment-strength"
+                   % AugmentConfig().eq_db)
     p.add_argument("--codec-prob", type=float, default=0.0,
                    help="share of batches sent through a low-rate MP3/Opus/GSM round trip (ffmpeg), before --augment-strength")
     p.add_argument("--dropout", type=float, help="override the model's dropout (also when resuming)")
@@ -189,7 +192,8 @@ def main(argv=None) -> int:
         if "optimizer" in ckpt:  # grow.py's checkpoints start with a fresh optimiser
             opt.load_state_dict(ckpt["optimizer"])
         state = ckpt["state"]
-    aug = AugmentConfig(p_pitch=args.pitch_prob, p_stretch=args.stretch_prob, p_codec=args.codec_prob).scaled(args.augment_strength)
+    aug = AugmentConfig(p_pitch=args.pitch_prob, p_stretch=args.stretch_prob, p_codec=args.codec_prob,
+                        p_eq=args.eq_prob).scaled(args.augment_strength)
     amp = device.startswith("cuda")
     max_samples = int(args.batch_seconds * 16000)
     hours = sum(r["length"] for r in train.rows) / 16000 / 3600

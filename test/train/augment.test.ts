@@ -67,18 +67,41 @@ print(json.dumps({"n": [len(b) for b in batch], "hz": [peak_hz(b) for b in batch
     assert.ok(Math.abs(out.hz[0]! - 300) < 3 && Math.abs(out.hz[1]! - 600) < 3, `pitch kept: peaks ${out.hz.join(', ')}`);
   });
 
+  it('spectral_gains adds a smooth envelope of resonances and dips when asked, bounded and never flat', () => {
+    const out = python<{ plain_monotone: boolean; eq_span_db: number[]; eq_max_db: number; eq_max_step_db: number }>(`
+import random, torch
+from ayat_train.augment import AugmentConfig, spectral_gains
+random.seed(5)
+plain = spectral_gains(4, "cpu", AugmentConfig(p_bandlimit=0, p_eq=0))
+eq = spectral_gains(8, "cpu", AugmentConfig(p_bandlimit=0, p_eq=1, eq_db=8.0))
+db = 10 * torch.log10(eq)
+d = plain[:, 1:] - plain[:, :-1]
+print(json.dumps({"plain_monotone": bool(((d >= 0).all(dim=1) | (d <= 0).all(dim=1)).all()),
+                  "eq_span_db": [float(r.max() - r.min()) for r in db],
+                  "eq_max_db": float(db.abs().max()),
+                  "eq_max_step_db": float((db[:, 1:] - db[:, :-1]).abs().max())}))
+`);
+    assert.ok(out.plain_monotone, 'without it, the gain is a plain tilt');
+    for (const span of out.eq_span_db) assert.ok(span > 2, `each clip gets an envelope with real bumps (span ${span.toFixed(1)} dB)`);
+    assert.ok(out.eq_max_db <= 8 + 6 + 1e-6, `bounded by the envelope plus the tilt (${out.eq_max_db.toFixed(1)} dB)`);
+    assert.ok(out.eq_max_step_db < 3, `smooth from bin to bin (${out.eq_max_step_db.toFixed(2)} dB)`);
+  });
+
   it('the model card names the augmentations of the checkpoint\'s run', () => {
-    const out = python<{ plain: string; phone: string; tempo: string; none: string }>(`
+    const out = python<{ plain: string; phone: string; tempo: string; eq: string; none: string }>(`
 from export import augmentation_summary
 print(json.dumps({"plain": augmentation_summary({"augment_strength": 0.6}),
                   "phone": augmentation_summary({"augment_strength": 0.6, "pitch_prob": 0.6, "codec_prob": 0.4}),
                   "tempo": augmentation_summary({"augment_strength": 0.6, "stretch_prob": 0.6}),
+                  "eq": augmentation_summary({"augment_strength": 0.6, "eq_prob": 0.5}),
                   "none": augmentation_summary({"no_augment": True})}))
 `);
     assert.ok(!out.plain.includes('pitch') && out.plain.endsWith('at strength 0.6'), out.plain);
     assert.match(out.phone, /pitch -4\.\.\+9 semitones \(p 0\.6\)/);
     assert.match(out.phone, /gsm\/mp3\/opus codec round trip \(p of a batch 0\.4\)/);
     assert.match(out.tempo, /tempo apart from pitch x0\.8-1\.25 \(p 0\.6\)/);
+    assert.match(out.eq, /random resonances\/dips up to 8 dB \(p 0\.5\)/);
+    assert.ok(!out.plain.includes('resonances'), out.plain);
     assert.equal(out.none, 'none');
   });
 });

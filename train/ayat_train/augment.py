@@ -2,8 +2,9 @@
 
 Waveform: speed (tempo+pitch), tempo apart from pitch, pitch apart from tempo, synthetic reverberation, additive
 noise, a lossy codec round trip (ffmpeg: low-rate MP3 / Opus / GSM, as phone apps send).
-Spectrum: band-limiting and tilt (phones, low-rate sources), vocal-tract warp of the
-mel axis (pitch/timbre apart from tempo), SpecAugment masks.
+Spectrum: band-limiting and tilt (phones, low-rate sources), a random smooth envelope of
+resonances and dips (other mouths and microphones), vocal-tract warp of the mel axis
+(pitch/timbre apart from tempo), SpecAugment masks.
 """
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ class AugmentConfig:
     p_reverb: float = 0.3
     p_codec: float = 0.0
     p_bandlimit: float = 0.35
+    p_eq: float = 0.0
+    eq_db: float = 8.0
     p_warp: float = 0.6
     warp: tuple[float, float] = (0.88, 1.12)
     freq_masks: int = 2
@@ -47,7 +50,7 @@ class AugmentConfig:
             p_pitch=self.p_pitch * strength, semitones=self.semitones, p_codec=self.p_codec * strength,
             p_stretch=self.p_stretch * strength, stretch=self.stretch,
             p_noise=self.p_noise * strength, snr_db=self.snr_db, p_reverb=self.p_reverb * strength,
-            p_bandlimit=self.p_bandlimit * strength, p_warp=self.p_warp * strength, warp=self.warp,
+            p_bandlimit=self.p_bandlimit * strength, p_eq=self.p_eq * strength, eq_db=self.eq_db, p_warp=self.p_warp * strength, warp=self.warp,
             freq_masks=round(self.freq_masks * strength), freq_mask_width=self.freq_mask_width,
             time_mask_ratio=self.time_mask_ratio, time_masks_per_10s=round(self.time_masks_per_10s * strength))
 
@@ -174,13 +177,26 @@ def augment_batch(waves: list[torch.Tensor], cfg: AugmentConfig) -> list[torch.T
     return waves
 
 
+def random_envelope_db(freqs: torch.Tensor, max_db: float) -> torch.Tensor:
+    """A smooth random gain curve in dB: 3-6 bumps and dips on the mel scale, each up to max_db, 150-400 mel wide."""
+    mels = 2595 * torch.log10(1 + freqs / 700)  # about 2,840 at 8 kHz
+    curve = torch.zeros_like(freqs)
+    for _ in range(random.randint(3, 6)):
+        centre = random.uniform(150.0, float(mels[-1]) - 100)
+        width = random.uniform(150.0, 400.0)
+        curve = curve + random.uniform(-max_db, max_db) * torch.exp(-0.5 * ((mels - centre) / (width / 2)) ** 2)
+    return curve.clamp(-max_db, max_db)
+
+
 def spectral_gains(batch: int, device, cfg: AugmentConfig) -> torch.Tensor:
-    """Per-clip power gain per STFT bin: random low-pass cut-off and spectral tilt."""
+    """Per-clip power gain per STFT bin: random low-pass cut-off, spectral tilt and resonances."""
     n_bins = N_FFT // 2 + 1
     freqs = torch.linspace(0, SAMPLE_RATE / 2, n_bins, device=device)
     gains = torch.ones(batch, n_bins, device=device)
     for b in range(batch):
         tilt_db = random.uniform(-6, 6) * (freqs / 8000)
+        if random.random() < cfg.p_eq:
+            tilt_db = tilt_db + random_envelope_db(freqs, cfg.eq_db)
         g = 10 ** (tilt_db / 10)
         if random.random() < cfg.p_bandlimit:
             cutoff = random.uniform(3000, 7000)
