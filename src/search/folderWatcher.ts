@@ -1,8 +1,8 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { extname, join, sep } from 'node:path';
+import { extname, relative, sep } from 'node:path';
 import { oneLineMessage } from '../engine/result.js';
 import type { AddResult, Library } from './library.js';
-import { AUDIO_EXTENSIONS, isInside } from './scanFolder.js';
+import { AUDIO_EXTENSIONS, DEFAULT_SCAN_LIMITS, isInside } from './scanFolder.js';
+import { TreeWatch } from './treeWatch.js';
 
 export interface FolderWatcherOptions {
   /** Quiet time after the last change before a folder is scanned again, so a copy in progress is scanned once. */
@@ -16,15 +16,20 @@ export interface FolderWatcherOptions {
 export const DEFAULT_QUIET_MS = 2000;
 
 /**
- * Whether a change reported under a watched folder can matter to the library: an
- * audio file, or a name without an extension (a folder). Hidden names never do, nor
- * do other files (the library's own database, when it lies inside a folder).
+ * Whether a change can matter to the library: to a folder, or to an audio file.
+ * Hidden names never do, nor do other files (the library's own database, when it
+ * lies inside a library folder). `relativePath` is '' for the watched folder itself.
  */
-export function concernsLibrary(name: string | null): boolean {
-  if (name === null) return true; // the platform did not say what changed
-  if (name.split(sep).some((part) => part.startsWith('.'))) return false;
-  const ext = extname(name).toLowerCase();
-  return ext === '' || AUDIO_EXTENSIONS.has(ext);
+export function concernsLibrary(relativePath: string, folder: boolean): boolean {
+  if (relativePath.split(sep).some((part) => part.startsWith('.'))) return false;
+  return folder || AUDIO_EXTENSIONS.has(extname(relativePath).toLowerCase());
+}
+
+/** Why a folder is not followed, and what to do about it. */
+function watchFailure(err: unknown): string {
+  // One watch per folder: a library of very many folders can reach the system's limit.
+  const limit = (err as NodeJS.ErrnoException).code === 'ENOSPC' ? ' (the system limit fs.inotify.max_user_watches is reached)' : '';
+  return `${oneLineMessage(err)}${limit}; add the folder again to pick up new recordings`;
 }
 
 interface DueScan {
@@ -41,7 +46,7 @@ interface DueScan {
  */
 export class FolderWatcher {
   /** The outermost library folders; null where watching failed (not retried). */
-  private readonly watchers = new Map<string, FSWatcher | null>();
+  private readonly watchers = new Map<string, TreeWatch | null>();
   private readonly due = new Map<string, DueScan>();
   private readonly quietMs: number;
   private closed = false;
@@ -84,25 +89,25 @@ export class FolderWatcher {
     await Promise.all(running);
   }
 
-  private watchFolder(path: string): FSWatcher | null {
+  private watchFolder(path: string): TreeWatch | null {
     try {
-      const watcher = watch(path, { recursive: true }, (_event, name) => this.changed(path, name));
-      watcher.on('error', (err) => {
-        watcher.close();
-        if (this.watchers.get(path) === watcher) this.watchers.set(path, null);
-        this.options.onError?.(path, `stopped watching: ${oneLineMessage(err)}`);
+      return TreeWatch.start(path, {
+        maxDepth: DEFAULT_SCAN_LIMITS.maxDepth,
+        onChange: (changedPath, folder) => this.changed(path, changedPath, folder),
+        onError: (err) => {
+          if (this.watchers.has(path)) this.watchers.set(path, null);
+          this.options.onError?.(path, `stopped watching it: ${watchFailure(err)}`);
+        },
       });
-      return watcher;
     } catch (err) {
-      this.options.onError?.(path, `cannot watch it (${oneLineMessage(err)}); add it again to pick up new recordings`);
+      this.options.onError?.(path, `cannot watch it: ${watchFailure(err)}`);
       return null;
     }
   }
 
   /** The innermost library folder holding the change is the one scanned. */
-  private changed(watched: string, name: string | null): void {
-    if (this.closed || !concernsLibrary(name)) return;
-    const changedPath = name === null ? watched : join(watched, name);
+  private changed(watched: string, changedPath: string, folder: boolean): void {
+    if (this.closed || !concernsLibrary(relative(watched, changedPath), folder)) return;
     const holder = this.library
       .roots()
       .filter((r) => isInside(r.path, changedPath))

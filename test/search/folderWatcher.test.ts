@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -8,6 +8,7 @@ import { JobRunner } from '../../src/search/jobRunner.js';
 import type { AddResult } from '../../src/search/library.js';
 import { Library } from '../../src/search/library.js';
 import { SqliteLibraryStore } from '../../src/search/sqliteStore.js';
+import { TreeWatch } from '../../src/search/treeWatch.js';
 import { speechLike, writeWav } from '../cli/wav.js';
 import { TableRecogniser } from '../helpers/fakeRecogniser.js';
 
@@ -63,6 +64,11 @@ describe('folder watcher: the library follows its folders while the server runs'
     await eventually('112:2 indexed', () => found(library, '112:2').length === 1);
     await jobs.idle();
     assert.ok(rescans.every((r) => r.folder === folder));
+    // Indexing reads the files and writes the database: neither may start another scan.
+    const settled = rescans.length;
+    await settle();
+    await jobs.idle();
+    assert.equal(rescans.length, settled, 'no scan after the library went quiet');
     await watcher.close();
   });
 
@@ -160,15 +166,64 @@ describe('folder watcher: the library follows its folders while the server runs'
   });
 });
 
+describe('tree watch: one watch per folder', () => {
+  it('watches folders only (not files), leaves hidden folders and links out, and follows folders as they come and go', async () => {
+    const root = join(base, `tree-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(join(root, 'a', 'b'), { recursive: true });
+    mkdirSync(join(root, '.hidden'));
+    for (let i = 0; i < 30; i++) writeFileSync(join(root, 'a', `${i}.mp3`), 'x');
+    symlinkSync(join(root, 'a'), join(root, 'link'));
+    const events: { path: string; folder: boolean }[] = [];
+    const tree = TreeWatch.start(root, { maxDepth: 16, onChange: (path, folder) => events.push({ path, folder }), onError: () => {} });
+    try {
+      await eventually('the tree followed', () => tree.size === 3);
+      await settle();
+      assert.equal(tree.size, 3, 'root, a, a/b: no file, hidden folder or link');
+
+      // A folder moved in, with a folder and a file inside: followed, and a change deep inside is heard.
+      const outside = join(base, `moved-${Math.random().toString(36).slice(2)}`);
+      mkdirSync(join(outside, 'deep'), { recursive: true });
+      renameSync(outside, join(root, 'moved in'));
+      await eventually('the moved folder followed', () => tree.size === 5);
+      writeFileSync(join(root, 'moved in', 'deep', 'x.mp3'), 'x');
+      await eventually('a file deep inside heard', () => events.some((e) => e.path === join(root, 'moved in', 'deep', 'x.mp3') && !e.folder));
+      assert.ok(events.some((e) => e.path === join(root, 'moved in') && e.folder));
+
+      // Moved out again: its watches go, and the change is reported as a folder's.
+      renameSync(join(root, 'moved in'), outside);
+      await eventually('the moved-out folder forgotten', () => tree.size === 3);
+      assert.ok(events.some((e) => e.path === join(root, 'moved in') && e.folder && events.indexOf(e) > 0));
+    } finally {
+      tree.close();
+    }
+  });
+
+  it('moving a folder of recordings in and out of a library folder indexes and drops them', async () => {
+    const { folder, library, watcher } = setUp();
+    await library.addFolder(folder);
+    const outside = join(base, `juz-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(join(outside, 'sub'), { recursive: true });
+    writeWav(join(outside, 'ikhlas-1.wav'), clip);
+    writeWav(join(outside, 'sub', 'ikhlas-2.wav'), clip);
+    renameSync(outside, join(folder, 'Sheikh A.B'));
+    await eventually('both indexed', () => found(library, '112:1').length === 1 && found(library, '112:2').length === 1);
+    renameSync(join(folder, 'Sheikh A.B'), outside);
+    await eventually('both dropped', () => found(library, '112:1').length === 0 && found(library, '112:2').length === 0);
+    await watcher.close();
+  });
+});
+
 describe('which changes concern the library', () => {
   it('audio files and folders, not hidden names or other files', () => {
-    assert.equal(concernsLibrary('a/b/001001.mp3'), true);
-    assert.equal(concernsLibrary('Recording.M4A'), true);
-    assert.equal(concernsLibrary('new folder'), true);
-    assert.equal(concernsLibrary(null), true);
-    assert.equal(concernsLibrary('.git/index'), false);
-    assert.equal(concernsLibrary('a/.partial.mp3'), false);
-    assert.equal(concernsLibrary('ayat.sqlite-wal'), false);
-    assert.equal(concernsLibrary('notes.txt'), false);
+    assert.equal(concernsLibrary('a/b/001001.mp3', false), true);
+    assert.equal(concernsLibrary('Recording.M4A', false), true);
+    assert.equal(concernsLibrary('new folder', true), true);
+    assert.equal(concernsLibrary('Sheikh A.B', true), true, 'a folder, whatever its name looks like');
+    assert.equal(concernsLibrary('', true), true, 'the watched folder itself');
+    assert.equal(concernsLibrary('.git/index', false), false);
+    assert.equal(concernsLibrary('.cache', true), false);
+    assert.equal(concernsLibrary('a/.partial.mp3', false), false);
+    assert.equal(concernsLibrary('ayat.sqlite-wal', false), false);
+    assert.equal(concernsLibrary('notes', false), false, 'a file without an extension');
   });
 });
