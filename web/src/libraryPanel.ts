@@ -46,6 +46,9 @@ function folderView(folder: LibraryFolder): HTMLElement {
   return el('li', { class: 'folder' }, el('span', { class: 'folder-path' }, folder.path), ' ', remove);
 }
 
+/** The library's totals when last shown. */
+let lastSignature: string | undefined;
+
 async function refreshStats(): Promise<void> {
   try {
     const { stats: s, recordings, roots, watching, jobs } = await getLibrary();
@@ -57,6 +60,10 @@ async function refreshStats(): Promise<void> {
           ? 'Recordings copied into these folders, changed or deleted, are picked up while the server runs.'
           : 'Add a folder again to pick up recordings copied into it since.';
     for (const job of jobs) if (!FINISHED.includes(job.status)) void follow(job);
+    // The library changed without this page (the server indexed a folder's new recordings): search again.
+    const signature = `${s.recordings}/${s.indexed}/${s.segments}`;
+    if (lastSignature !== undefined && signature !== lastSignature && searchInput.value.trim() !== '') void runSearch(searchInput.value);
+    lastSignature = signature;
     recordingsList.replaceChildren(
       ...recordings.map((r) =>
         el(
