@@ -93,12 +93,12 @@ function describePart(part: QueryPart): string {
   return part.kind === 'arabic' ? 'Arabic text' : 'English translation';
 }
 
-/** The library: roots, recordings and their recognised segments, indexing jobs and search. */
 /** Which recordings a scan queues besides new and changed ones. */
 interface QueueRule {
   readonly retryFailed: boolean;
 }
 
+/** The library: roots, recordings and their recognised segments, indexing jobs and search. */
 export class Library {
   private readonly store: LibraryStore;
   private readonly jobs: JobRunner;
