@@ -36,8 +36,7 @@ async function runRemove(folder: LibraryFolder): Promise<void> {
   } catch (err) {
     setStatus(status, err instanceof ApiError ? err.message : 'could not remove the folder', 'error');
   }
-  await refreshStats();
-  if (searchInput.value.trim() !== '') void runSearch(searchInput.value);
+  await refreshStats(true);
 }
 
 function folderView(folder: LibraryFolder): HTMLElement {
@@ -49,7 +48,13 @@ function folderView(folder: LibraryFolder): HTMLElement {
 /** The library's totals when last shown. */
 let lastSignature: string | undefined;
 
-async function refreshStats(): Promise<void> {
+/**
+ * Redraws the library's folders, totals and recordings. The open search runs again when
+ * `searchAgain` (this page changed the library) or when the totals changed without this
+ * page (the server indexed a folder's new recordings).
+ */
+async function refreshStats(searchAgain = false): Promise<void> {
+  let changedMeanwhile = false;
   try {
     const { stats: s, recordings, roots, watching, jobs } = await getLibrary();
     foldersList.replaceChildren(...roots.map(folderView));
@@ -60,9 +65,8 @@ async function refreshStats(): Promise<void> {
           ? 'Recordings copied into these folders, changed or deleted, are picked up while the server runs.'
           : 'Add a folder again to pick up recordings copied into it since.';
     for (const job of jobs) if (!FINISHED.includes(job.status)) void follow(job);
-    // The library changed without this page (the server indexed a folder's new recordings): search again.
     const signature = `${s.recordings}/${s.indexed}/${s.segments}`;
-    if (lastSignature !== undefined && signature !== lastSignature && searchInput.value.trim() !== '') void runSearch(searchInput.value);
+    changedMeanwhile = lastSignature !== undefined && signature !== lastSignature;
     lastSignature = signature;
     recordingsList.replaceChildren(
       ...recordings.map((r) =>
@@ -86,6 +90,7 @@ async function refreshStats(): Promise<void> {
     foldersList.replaceChildren();
     foldersNote.textContent = '';
   }
+  if ((searchAgain || changedMeanwhile) && searchInput.value.trim() !== '') void runSearch(searchInput.value);
 }
 
 function jobView(job: Job): HTMLElement {
@@ -119,8 +124,7 @@ async function follow(first: Job): Promise<void> {
       break;
     }
   }
-  await refreshStats();
-  if (searchInput.value.trim() !== '') void runSearch(searchInput.value);
+  await refreshStats(true);
 }
 
 function reportAdded(r: AddResponse): void {
