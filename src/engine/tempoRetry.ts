@@ -1,4 +1,5 @@
-import { changeTempo, SAMPLE_RATE } from '../audio/index.js';
+import { SAMPLE_RATE } from '../audio/samples.js';
+import { changeTempo } from '../audio/tempo.js';
 import type { AcousticStage, ChunkRecogniser } from './ports.js';
 
 /**

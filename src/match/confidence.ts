@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import calibrationJson from './calibration.json' with { type: 'json' };
 
 /** What the confidence model looks at, for the best candidate of one clip. */
 export interface ConfidenceFeatures {
@@ -69,8 +69,7 @@ export function validateCalibration(cal: Calibration): Calibration {
   return cal;
 }
 
-const require = createRequire(import.meta.url);
-export const DEFAULT_CALIBRATION: Calibration = validateCalibration(require('./calibration.json') as Calibration);
+export const DEFAULT_CALIBRATION: Calibration = validateCalibration(calibrationJson as Calibration);
 
 export interface CalibrationSample {
   readonly features: readonly number[];

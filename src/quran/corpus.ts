@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import chaptersJson from 'quran-json/dist/quran_en.json' with { type: 'json' };
 
 /** One verse (ayah) of the Quran. */
 export interface Verse {
@@ -86,9 +86,7 @@ let cached: QuranCorpus | undefined;
 /** The 6,236 verses with English translations, loaded once from the quran-json package. */
 export function loadQuran(): QuranCorpus {
   if (!cached) {
-    const require = createRequire(import.meta.url);
-    const chapters = require('quran-json/dist/quran_en.json') as RawChapter[];
-    cached = new QuranCorpus(chapters);
+    cached = new QuranCorpus(chaptersJson as readonly RawChapter[]);
     if (cached.verses.length !== VERSE_COUNT) {
       throw new Error(`quran-json holds ${cached.verses.length} verses, expected ${VERSE_COUNT}`);
     }

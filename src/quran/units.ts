@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type { Verse } from './corpus.js';
+import unitsJson from './units.json' with { type: 'json' };
 
 /**
  * Recognition units: what the acoustic model emits, one letter-like symbol per
@@ -16,8 +16,7 @@ interface UnitRules {
   search: { fold: Record<string, string> };
 }
 
-const require = createRequire(import.meta.url);
-export const UNIT_RULES = require('./units.json') as UnitRules;
+export const UNIT_RULES: UnitRules = unitsJson;
 
 /** CTC vocabulary: index 0 is the blank, then the units in inventory order. */
 export const VOCAB: readonly string[] = [UNIT_RULES.blank, ...UNIT_RULES.units];
