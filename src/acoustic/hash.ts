@@ -7,8 +7,3 @@ export async function sha256File(path: string): Promise<string> {
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
-
-/** A SHA-256 as cards write it: 64 lower-case hex digits. */
-export function isSha256Hex(x: unknown): x is string {
-  return typeof x === 'string' && /^[0-9a-f]{64}$/.test(x);
-}

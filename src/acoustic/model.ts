@@ -3,24 +3,19 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Posteriors } from '../match/types.js';
-import { VOCAB } from '../quran/units.js';
 import { CARD_FILE, readModelCard, type ModelCard } from './card.js';
 import { ModelError } from './errors.js';
+import { modelInput, outputPosteriors, posteriorFrameShiftS } from './graphIo.js';
 import { sha256File } from './hash.js';
 import { cardFromHuggingFace, isHuggingFaceFolder } from './huggingFace.js';
 import { OpenOncePerKey } from './openOnce.js';
 import { createCpuSession, firstLine, openCpuSession, type Ort } from './session.js';
 import { transcriptPosteriors } from './transcript.js';
 import { isWhisperFolder, openWhisper, type Transcriber } from './whisper.js';
-import { mapVocabulary, poolFrames, toUnitLogProbs, VocabularyError, zeroMeanUnitVariance, type UnitMap } from './unitMap.js';
+import { mapVocabulary, VocabularyError, type UnitMap } from './unitMap.js';
 
 export { INTRA_OP_THREADS } from './session.js';
-
-/**
- * Inputs shorter than this are zero-padded: convolutional front-ends need a few
- * windows of context and fail on a handful of samples.
- */
-export const MIN_INPUT_S = 0.25;
+export { MIN_INPUT_S } from './graphIo.js';
 
 /** The encoder states of one segment the card's `hidden_output` names: `frames` × `dim`, row-major. */
 export interface HiddenStates {
@@ -130,7 +125,7 @@ export class AcousticModel {
 
   /** Seconds per frame of the posteriors the matcher sees (after pooling). */
   get frameShiftS(): number {
-    return this.card.frame_shift_s * (this.card.pool_frames ?? 1);
+    return posteriorFrameShiftS(this.card);
   }
 
   /**
@@ -172,8 +167,7 @@ export class AcousticModel {
   private async run(samples: Float32Array, fetches: string[]): Promise<Record<string, Tensor | undefined>> {
     if (this.backend.kind !== 'ctc') throw new ModelError('inference_failed', `model ${this.name} writes text; it has no CTC graph to run`);
     const { session, ort } = this.backend;
-    const padded = asModelInput(samples, Math.ceil(MIN_INPUT_S * this.sampleRate));
-    const input = this.card.input_normalisation === 'zero_mean_unit_var' ? zeroMeanUnitVariance(padded) : padded;
+    const input = modelInput(samples, this.card);
     try {
       const feeds: Record<string, Tensor> = { [this.card.input]: new ort.Tensor('float32', input, [1, input.length]) };
       if (session.inputNames.includes(ATTENTION_MASK)) {
@@ -186,20 +180,7 @@ export class AcousticModel {
   }
 
   private toPosteriors(out: Tensor | undefined, offsetS: number): Posteriors {
-    if (!out || out.type !== 'float32' || out.dims.length !== 3 || out.dims[0] !== 1) {
-      throw new ModelError('inference_failed', `model output "${this.card.output}" is not float32 [1, T, V]`);
-    }
-    const frames = Number(out.dims[1]);
-    const columns = Number(out.dims[2]);
-    const unitMap = this.backend.kind === 'ctc' ? this.backend.unitMap : undefined;
-    const expected = unitMap?.unitOf.length ?? VOCAB.length;
-    if (columns !== expected) {
-      throw new ModelError('inference_failed', `model emits ${columns} units per frame, expected ${expected}`);
-    }
-    const data = out.data as Float32Array;
-    const unitLogProbs = unitMap ? toUnitLogProbs(data, frames, columns, unitMap, this.card.output_kind ?? 'log_probs') : data;
-    const pooled = poolFrames(unitLogProbs, frames, this.card.pool_frames ?? 1);
-    return { logProbs: pooled.logProbs, frames: pooled.frames, vocabSize: VOCAB.length, frameShiftS: this.frameShiftS, offsetS };
+    return outputPosteriors(out, this.card, this.backend.kind === 'ctc' ? this.backend.unitMap : undefined, offsetS);
   }
 
   /** Releases the native session(s) (tests; the CLI lets process exit do it). */
@@ -232,13 +213,4 @@ function unitMapOf(card: ModelCard, dir: string): UnitMap | undefined {
     if (err instanceof VocabularyError) throw new ModelError('units_mismatch', `${dir}: ${err.message}`);
     throw err;
   }
-}
-
-/** A contiguous, zero-padded copy when needed: the native binding reads the whole underlying buffer. */
-function asModelInput(samples: Float32Array, minLength: number): Float32Array {
-  const isWholeBuffer = samples.byteOffset === 0 && samples.byteLength === samples.buffer.byteLength;
-  if (samples.length >= minLength && isWholeBuffer) return samples;
-  const copy = new Float32Array(Math.max(minLength, samples.length));
-  copy.set(samples);
-  return copy;
 }

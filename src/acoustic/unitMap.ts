@@ -1,6 +1,6 @@
 import { fromBuckwalter } from '../quran/buckwalter.js';
 import { BLANK, VOCAB, wordUnits } from '../quran/units.js';
-import type { UnitMapping } from './card.js';
+import type { UnitMapping } from './cardSchema.js';
 
 /**
  * A CTC model trained on its own vocabulary (a Hugging Face wav2vec2 fine-tune, say) emits

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isPathInsideFolder } from '../acoustic/card.js';
-import { isSha256Hex } from '../acoustic/hash.js';
+import { isPathInsideFolder, isSha256Hex } from '../acoustic/cardSchema.js';
 import { VERSE_COUNT } from '../quran/corpus.js';
 import { VOCAB } from '../quran/units.js';
 import { EmbedModelError } from './errors.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AcousticModel } from '../../src/acoustic/model.js';
-import { parseModelCard, readModelCard } from '../../src/acoustic/card.js';
+import { isPathInsideFolder, parseModelCard, readModelCard } from '../../src/acoustic/card.js';
 import { ModelError, type ModelErrorCode } from '../../src/acoustic/errors.js';
 import { VOCAB } from '../../src/quran/units.js';
 import { writeTinyModel } from './tinyModel.js';
@@ -24,6 +24,8 @@ async function rejectsWith(promise: Promise<unknown>, code: ModelErrorCode, patt
   });
 }
 
+const GOOD_CARD = { name: 'x', version: '1', format: 'ctc-onnx', file: 'model.onnx', sha256: 'ab'.repeat(32), sample_rate: 16000, frame_shift_s: 0.04, units: [...VOCAB], input: 'audio', output: 'log_probs' };
+
 describe('model card validation', () => {
   it('accepts a well-formed card and lower-cases the hash', () => {
     const card = parseModelCard(
@@ -35,7 +37,7 @@ describe('model card validation', () => {
   });
 
   it('checks the optional hidden-state output and encoder fingerprint', () => {
-    const base = { name: 'x', version: '1', format: 'ctc-onnx', file: 'model.onnx', sha256: 'ab'.repeat(32), sample_rate: 16000, frame_shift_s: 0.04, units: [...VOCAB], input: 'audio', output: 'log_probs' };
+    const base = GOOD_CARD;
     const card = parseModelCard({ ...base, hidden_output: 'hidden', encoder_sha256: 'c'.repeat(64) }, 'card.json');
     assert.equal(card.hidden_output, 'hidden');
     assert.equal(card.encoder_sha256, 'c'.repeat(64));
@@ -57,6 +59,16 @@ describe('model card validation', () => {
     await rejectsWith(AcousticModel.load(writeTinyModel(freshDir(), { card: { sha256: undefined } })), 'bad_card', /"sha256"/);
     await rejectsWith(AcousticModel.load(writeTinyModel(freshDir(), { card: { format: 'tflite' } })), 'bad_card', /"format" is "tflite"/);
     await rejectsWith(AcousticModel.load(writeTinyModel(freshDir(), { card: { sample_rate: 8000 } })), 'bad_card', /sample_rate/);
+  });
+
+  it('takes only file names that stay inside the model folder', () => {
+    for (const inside of ['model.onnx', 'onnx/model.onnx', './model.onnx', 'onnx/../model.onnx', 'a//b.onnx']) {
+      assert.equal(isPathInsideFolder(inside), true, inside);
+    }
+    for (const outside of ['../model.onnx', 'onnx/../../model.onnx', '/etc/passwd', '..', 'a/../..']) {
+      assert.equal(isPathInsideFolder(outside), false, outside);
+    }
+    assert.throws(() => parseModelCard({ ...GOOD_CARD, file: '../elsewhere.onnx' }, 'card.json'), /"file" must be a path inside the model folder/);
   });
 
   it('rejects units that differ from VOCAB, pointing at unit_mapping', async () => {
