@@ -22,8 +22,25 @@ export interface GraphOutput {
   readonly data: unknown;
 }
 
+/** Fed with ones where a graph takes it (wav2vec2 exports of models trained with padding masks). */
+const ATTENTION_MASK = 'attention_mask';
+
+/** Makes a tensor of the runtime at hand (onnxruntime-node's or onnxruntime-web's `new ort.Tensor`). */
+export type MakeTensor<T> = (type: 'float32' | 'int64', data: Float32Array | BigInt64Array, dims: number[]) => T;
+
+/** The graph's inputs for one segment: the samples as the card says, and an attention mask where the graph takes one. */
+export function graphFeeds<T>(samples: Float32Array, card: ModelCard, inputNames: readonly string[], makeTensor: MakeTensor<T>): Record<string, T> {
+  const input = modelInput(samples, card);
+  const feeds: Record<string, T> = { [card.input]: makeTensor('float32', input, [1, input.length]) };
+  if (inputNames.includes(ATTENTION_MASK)) feeds[ATTENTION_MASK] = makeTensor('int64', new BigInt64Array(input.length).fill(1n), [1, input.length]);
+  return feeds;
+}
+
+/** Inputs other than the audio that graphFeeds fills in itself. */
+export const isAudioInput = (name: string): boolean => name !== ATTENTION_MASK;
+
 /** The samples as the graph takes them: padded to MIN_INPUT_S, scaled as the card says, in a buffer of their own. */
-export function modelInput(samples: Float32Array, card: ModelCard): Float32Array {
+function modelInput(samples: Float32Array, card: ModelCard): Float32Array {
   const padded = asWholeBuffer(samples, Math.ceil(MIN_INPUT_S * card.sample_rate));
   return card.input_normalisation === 'zero_mean_unit_var' ? zeroMeanUnitVariance(padded) : padded;
 }

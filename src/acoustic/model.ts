@@ -5,7 +5,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Posteriors } from '../match/types.js';
 import { CARD_FILE, readModelCard, type ModelCard } from './card.js';
 import { ModelError } from './errors.js';
-import { modelInput, outputPosteriors, posteriorFrameShiftS } from './graphIo.js';
+import { graphFeeds, isAudioInput, outputPosteriors, posteriorFrameShiftS } from './graphIo.js';
 import { sha256File } from './hash.js';
 import { cardFromHuggingFace, isHuggingFaceFolder } from './huggingFace.js';
 import { OpenOncePerKey } from './openOnce.js';
@@ -29,9 +29,6 @@ export interface EncoderOutput {
   readonly posteriors: Posteriors;
   readonly hidden: HiddenStates;
 }
-
-/** Fed with ones where a graph takes it (wav2vec2 exports of models trained with padding masks). */
-const ATTENTION_MASK = 'attention_mask';
 
 /** What the folder held: an ayat card.json, a transformers CTC export, or a Whisper folder. */
 export type ModelSource = 'card' | 'transformers-ctc' | 'whisper';
@@ -167,12 +164,8 @@ export class AcousticModel {
   private async run(samples: Float32Array, fetches: string[]): Promise<Record<string, Tensor | undefined>> {
     if (this.backend.kind !== 'ctc') throw new ModelError('inference_failed', `model ${this.name} writes text; it has no CTC graph to run`);
     const { session, ort } = this.backend;
-    const input = modelInput(samples, this.card);
     try {
-      const feeds: Record<string, Tensor> = { [this.card.input]: new ort.Tensor('float32', input, [1, input.length]) };
-      if (session.inputNames.includes(ATTENTION_MASK)) {
-        feeds[ATTENTION_MASK] = new ort.Tensor('int64', new BigInt64Array(input.length).fill(1n), [1, input.length]);
-      }
+      const feeds = graphFeeds(samples, this.card, session.inputNames, (type, data, dims) => new ort.Tensor(type, data, dims));
       return await session.run(feeds, fetches);
     } catch (err) {
       throw new ModelError('inference_failed', `acoustic model failed: ${firstLine(err)}`);
@@ -197,7 +190,7 @@ export class AcousticModel {
  * torch.onnx.export names them as it likes).
  */
 function graphNames(session: InferenceSession, card: ModelCard, path: string): { input: string; output: string } {
-  const inputs = session.inputNames.filter((n) => n !== ATTENTION_MASK);
+  const inputs = session.inputNames.filter(isAudioInput);
   const input = inputs.includes(card.input) ? card.input : inputs.length === 1 ? inputs[0]! : undefined;
   if (input === undefined) throw new ModelError('load_failed', `${path} has no input "${card.input}" and more than one other (${inputs.join(', ')}): cannot tell which takes the audio`);
   const output = session.outputNames.includes(card.output) ? card.output : session.outputNames[0]!;

@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerContext } from './context.js';
 import { HttpError, toErrorBody } from './errors.js';
+import { browserModelRoutes } from './routes/browserModel.js';
 import { identifyRoutes } from './routes/identify.js';
 import { libraryRoutes } from './routes/library.js';
 import { mediaRoutes } from './routes/media.js';
@@ -33,9 +34,13 @@ function hostName(header: string | undefined): string {
 
 const RAW_AUDIO_TYPES = [/^audio\/.+/i, /^video\/.+/i, 'application/octet-stream', 'application/ogg'];
 
-/** Only this origin: the UI is self-contained, and recordings play from blob: URLs. */
+/**
+ * Only this origin: the UI is self-contained, and recordings play from blob: URLs. WebAssembly may
+ * compile (onnxruntime-web, for identifying in the browser); JavaScript eval stays barred.
+ */
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "media-src 'self' blob:",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
@@ -98,6 +103,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   }
 
   identifyRoutes(app, ctx);
+  browserModelRoutes(app, ctx);
   libraryRoutes(app, ctx);
   searchRoutes(app, ctx);
   mediaRoutes(app, ctx);

@@ -1,3 +1,4 @@
+import type { AcousticModel } from '../acoustic/model.js';
 import type { CallOptions, Identification } from '../engine/identify.js';
 import type { Mode } from '../engine/modes.js';
 import type { JobRunner } from '../search/jobRunner.js';
@@ -29,5 +30,7 @@ export interface ServerContext {
   readonly watchingFolders: boolean;
   readonly modes: readonly ModeInfo[];
   readonly modelStatus: () => ModelStatus;
+  /** Full mode's acoustic model, offered to the web app to run in the browser (GET /browser-model); none when absent. */
+  readonly acousticModel?: () => Promise<AcousticModel>;
   readonly version: string;
 }

@@ -128,6 +128,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       watchingFolders: options.watchFolders !== false,
       modes: availableModes(modeModels),
       modelStatus: model.status,
+      acousticModel: () => acousticModel,
       version: packageVersion(),
     };
     const webRoot = options.webRoot === undefined ? join(packageRoot(), 'web', 'dist') : options.webRoot;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -159,12 +160,30 @@ describe('HTTP API without the model', () => {
     const html = await response.text();
     assert.equal(response.status, 200, 'web/dist must be built (npm run build) for this test');
     assert.match(response.headers.get('content-type') ?? '', /text\/html/);
-    assert.match(response.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    const policy = response.headers.get('content-security-policy') ?? '';
+    assert.match(policy, /default-src 'self'/);
+    assert.match(policy, /script-src 'self' 'wasm-unsafe-eval'(;|$)/, 'WebAssembly may compile (identifying in the browser), eval may not');
+    assert.doesNotMatch(policy, /'unsafe-eval'|'unsafe-inline'/);
     assert.match(html, /<title>ayat/);
     assert.doesNotMatch(html, /https?:\/\//, 'no external assets');
     const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     assert.ok(script, 'the page loads its script from /assets');
     assert.equal((await t.request(script)).status, 200);
+  });
+
+  it('GET /browser-model lends the acoustic model to the web app: its card, and the very file the card names', async () => {
+    const { status, body } = await t.json('/browser-model');
+    assert.equal(status, 200);
+    assert.equal(body.card.format, 'ctc-onnx');
+    assert.equal(body.calibration, null, 'the shipped model uses the built-in calibration');
+    assert.equal(body.file, '/browser-model/file');
+    const response = await t.request(body.file);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'application/octet-stream');
+    assert.equal(response.headers.get('etag'), `"${body.card.sha256}"`);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    assert.equal(bytes.length, body.size_bytes);
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), body.card.sha256);
   });
 
   it('on loopback, answers only requests addressed to a loopback name (no DNS rebinding)', async () => {

@@ -152,6 +152,9 @@ describe('server modes without the embedding models', () => {
       const error = JSON.parse(text) as { code: string; error: string };
       assert.equal(error.code, 'model_unavailable');
       assert.match(error.error, /audio\.onnx/);
+      const lent = await broken.json('/browser-model');
+      assert.equal(lent.status, 503, 'no acoustic model to lend to the browser');
+      assert.equal(lent.body.code, 'model_unavailable');
     } finally {
       await broken.close();
       removeDir(broken.dataDir);

@@ -15,7 +15,8 @@ import { writeWav } from '../cli/wav.js';
 import { devClip, realModelDir } from '../engine/realModel.js';
 import { makeEspeakLibrary, reciteToWav, type EspeakLibrary } from '../server/espeakLibrary.js';
 import { removeDir, startTestServer, type TestServer } from '../server/harness.js';
-import { artifactPath, launchChromium, webRoot } from './browser.js';
+import { launchChromium } from '../../bench/app/chromium.js';
+import { artifactPath, webRoot } from './browser.js';
 
 const work = mkdtempSync(join(tmpdir(), 'ayat-e2e-web-'));
 let t: TestServer;
@@ -125,7 +126,41 @@ describe('web UI with the trained model', () => {
     await page.close();
   });
 
-  it('recording from the microphone → followed live: the verse being recited, and the verses so far', async () => {
+  it('identify in this browser → the server\'s full-mode answer, and the recording is never uploaded', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 1000 } });
+    const posted: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST') posted.push(r.url());
+    });
+    await page.goto(t.server.url);
+    await page.waitForSelector('label[for="in-browser"]:not([hidden])', { timeout: 30_000 });
+    await page.check('#in-browser');
+    assert.equal(await page.inputValue('#mode'), 'full');
+    assert.equal(await page.isDisabled('#mode'), true, 'only full mode runs in the browser');
+
+    for (const [file, type] of [[devClip('reciters/minshawi/082019.opus'), 'audio/ogg'], [clip, 'audio/wav']] as const) {
+      await page.setInputFiles('#audio-file', file);
+      await page.waitForSelector('#identify-result[data-status]', { state: 'attached', timeout: 120_000 });
+      const shown = await page.$eval('#identify-result', (e) => ({ ...(e as HTMLElement).dataset }));
+      const server = await t.json('/identify?mode=full', { method: 'POST', headers: { 'content-type': type }, body: readFileSync(file) });
+      assert.equal(server.status, 200);
+      const expected = server.body.verses.map((v: { surah: number; ayah: number }) => `${v.surah}:${v.ayah}`).join(', ');
+      assert.equal(shown.where, 'browser');
+      assert.equal(shown.status, 'ok', `${file}: ${await page.textContent('#identify-status')}`);
+      assert.equal(shown.verses, expected, file);
+      // The browser decodes and resamples with its own code: the same answer, a confidence within a few points.
+      assert.ok(Math.abs(Number(shown.confidence) - server.body.confidence) < 0.05, `${file}: confidence ${shown.confidence} in the browser, ${server.body.confidence} on the server`);
+      assert.match((await page.textContent('#identify-result .result h2')) ?? '', new RegExp(`^${expected}$`));
+    }
+
+    await page.setInputFiles('#audio-file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a recording') });
+    await page.waitForSelector('#identify-result[data-status="failed"]', { state: 'attached' });
+    assert.match((await page.textContent('#identify-status')) ?? '', /notes\.txt: .*cannot decode it/);
+    assert.deepEqual(posted, [], 'nothing was posted to the server');
+    await page.close();
+  });
+
+  it('recording from the microphone → followed live: the verse being recited, and the verses so far (on the server, then in the browser)', async () => {
     // The fake microphone plays the espeak-ng recitation of 112:1-4 (over and over).
     const withMic = await launchChromium([
       '--use-fake-device-for-media-stream',
@@ -135,17 +170,30 @@ describe('web UI with the trained model', () => {
     try {
       const context = await withMic.newContext({ viewport: { width: 1000, height: 900 } });
       await context.grantPermissions(['microphone'], { origin: t.server.url.replace(/\/$/, '') });
-      const page = await context.newPage();
-      await page.goto(t.server.url);
-      await page.click('#record');
-      await page.waitForFunction(() => /^112:\d/.test(document.querySelector('#live .live-ref')?.textContent ?? ''), undefined, { timeout: 60_000 });
-      // As the recitation goes on, the trail grows verse by verse.
-      await page.waitForFunction(() => /^So far: 112:1–[2-4]/.test(document.querySelector('#live .live-trail')?.textContent ?? ''), undefined, { timeout: 60_000 });
-      assert.match((await page.textContent('#live .arabic')) ?? '', /[\u0600-\u06FF]/);
-      await page.screenshot({ path: artifactPath('live.png'), fullPage: true });
-      await page.click('#record');
-      assert.equal(await page.isHidden('#live'), true, 'the live panel gives way to the whole recording\'s answer');
-      await page.waitForSelector('#identify-result .result', { timeout: 120_000 });
+      for (const inBrowser of [false, true]) {
+        const page = await context.newPage();
+        const posted: string[] = [];
+        page.on('request', (r) => {
+          if (r.method() === 'POST') posted.push(r.url());
+        });
+        await page.goto(t.server.url);
+        if (inBrowser) {
+          await page.waitForSelector('label[for="in-browser"]:not([hidden])', { timeout: 30_000 });
+          await page.check('#in-browser');
+        }
+        await page.click('#record');
+        await page.waitForFunction(() => /^112:\d/.test(document.querySelector('#live .live-ref')?.textContent ?? ''), undefined, { timeout: 60_000 });
+        // As the recitation goes on, the trail grows verse by verse.
+        await page.waitForFunction(() => /^So far: 112:1–[2-4]/.test(document.querySelector('#live .live-trail')?.textContent ?? ''), undefined, { timeout: 60_000 });
+        assert.match((await page.textContent('#live .arabic')) ?? '', /[\u0600-\u06FF]/);
+        if (!inBrowser) await page.screenshot({ path: artifactPath('live.png'), fullPage: true });
+        await page.click('#record');
+        assert.equal(await page.isHidden('#live'), true, 'the live panel gives way to the whole recording\'s answer');
+        await page.waitForSelector('#identify-result .result', { timeout: 120_000 });
+        if (inBrowser) assert.deepEqual(posted, [], 'in the browser, no window and no recording was posted');
+        else assert.ok(posted.length > 1, 'on the server, the windows and the recording were posted');
+        await page.close();
+      }
     } finally {
       await withMic.close();
     }

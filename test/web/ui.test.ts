@@ -9,7 +9,8 @@ import { writeTinyModel } from '../acoustic/tinyModel.js';
 import { speechLike, writeWav } from '../cli/wav.js';
 import { writeTinyBridge, writeTinyClap } from '../embed/tinyEmbedModels.js';
 import { removeDir, startTestServer, type TestServer } from '../server/harness.js';
-import { artifactPath, launchChromium, webRoot } from './browser.js';
+import { launchChromium } from '../../bench/app/chromium.js';
+import { artifactPath, webRoot } from './browser.js';
 
 let t: TestServer;
 let browser: Browser;

@@ -38,6 +38,8 @@ export interface IdentifyResponse {
   error?: string;
   words?: HeardWord[];
   verse_details: VerseDetails[];
+  /** Length of the recording, seconds. */
+  audio_s: number;
   timings_ms: { total: number };
 }
 
@@ -147,6 +149,19 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
     throw new ApiError(response.status, typeof message === 'string' ? message : `HTTP ${response.status}`);
   }
   return body as T;
+}
+
+/**
+ * Whether the server lends its model to the browser (GET /browser-model) and this browser can run
+ * it (web/src/inBrowser).
+ */
+export async function browserModelOffered(): Promise<boolean> {
+  if (typeof Worker === 'undefined' || typeof OfflineAudioContext === 'undefined' || typeof WebAssembly === 'undefined') return false;
+  try {
+    return (await fetch('/browser-model')).ok;
+  } catch {
+    return false;
+  }
 }
 
 export const getModes = () => request<{ default: string; modes: ModeInfo[] }>('/modes');

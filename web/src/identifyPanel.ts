@@ -1,5 +1,6 @@
-import { ApiError, getModes, identify, type HeardWord, type IdentifyResponse, type VerseRef } from './api';
+import { ApiError, browserModelOffered, getModes, identify, type HeardWord, type IdentifyResponse, type VerseRef } from './api';
 import { byId, el, setStatus } from './dom';
+import type { InBrowserIdentifier } from './inBrowser/client';
 import { capped, formatRange, formatVerses, percent } from './format';
 import { LiveFollower, type LiveUpdate } from './liveFollow';
 import { PcmTap } from './pcmTap';
@@ -15,12 +16,15 @@ const fileInput = byId<HTMLInputElement>('audio-file');
 const dropzone = byId<HTMLLabelElement>('dropzone');
 const recordButton = byId<HTMLButtonElement>('record');
 const modeSelect = byId<HTMLSelectElement>('mode');
+const inBrowserBox = byId<HTMLInputElement>('in-browser');
 const status = byId<HTMLParagraphElement>('identify-status');
 const resultBox = byId<HTMLDivElement>('identify-result');
 const liveBox = byId<HTMLElement>('live');
 
 let currentUrl: string | undefined;
 let busy = false;
+/** Loaded on first use: onnxruntime-web and the Quran text are a large download the server path never needs. */
+let inBrowser: Promise<InBrowserIdentifier> | undefined;
 
 function renderResult(r: IdentifyResponse, audioUrl: string): void {
   resultBox.replaceChildren();
@@ -93,19 +97,52 @@ async function submit(file: Blob, name: string): Promise<void> {
   busy = true;
   form.setAttribute('aria-busy', 'true');
   resultBox.replaceChildren();
-  setStatus(status, `Listening to ${name}…`, 'busy');
+  for (const key of Object.keys(resultBox.dataset)) delete resultBox.dataset[key];
+  const firstInBrowser = inBrowserBox.checked && inBrowser === undefined;
+  setStatus(status, firstInBrowser ? `Loading the engine into this browser (about 20 MB, once), then listening to ${name}…` : `Listening to ${name}…`, 'busy');
   if (currentUrl) URL.revokeObjectURL(currentUrl);
   currentUrl = URL.createObjectURL(file);
   try {
-    const result = await identify(file, name, modeSelect.value);
+    const where = inBrowserBox.checked ? 'browser' : 'server';
+    const result = where === 'browser' ? await identifyInBrowser(file, name) : await identify(file, name, modeSelect.value);
     setStatus(status, result.status === 'ok' ? `${name}: done in ${(result.timings_ms.total / 1000).toFixed(1)} s` : `${name}: no verse recognised`);
     renderResult(result, currentUrl);
+    // What ran and how long it took, for the browser tests and bench/app/browserBench.ts.
+    Object.assign(resultBox.dataset, { where, status: result.status, verses: formatVerses(result.verses), confidence: String(result.confidence), audioS: String(result.audio_s), totalMs: String(result.timings_ms.total) });
   } catch (err) {
     setStatus(status, `${name}: ${err instanceof ApiError ? err.message : 'something went wrong; try again'}`, 'error');
+    resultBox.dataset.status = 'failed';
   } finally {
     busy = false;
     form.removeAttribute('aria-busy');
   }
+}
+
+/** `oneRun`: one run of ayat per chunk (no leftovers), as the live windows need. */
+async function identifyInBrowser(file: Blob, name: string, oneRun = false): Promise<IdentifyResponse> {
+  inBrowser ??= import('./inBrowser/client').then((m) => new m.InBrowserIdentifier());
+  const engine = await inBrowser.catch((err: unknown) => {
+    inBrowser = undefined;
+    throw new ApiError(0, `the in-browser engine did not load (${err instanceof Error ? err.message : String(err)})`);
+  });
+  return engine.identify(file, name, oneRun);
+}
+
+/** Offers "In this browser" where the server lends its model and this browser can run it; full mode is then the one shown. */
+async function offerInBrowser(): Promise<void> {
+  if (!(await browserModelOffered())) return;
+  const label = inBrowserBox.closest('label')!;
+  label.hidden = false;
+  let chosenMode = modeSelect.value;
+  inBrowserBox.addEventListener('change', () => {
+    if (inBrowserBox.checked) {
+      chosenMode = modeSelect.value;
+      modeSelect.value = 'full';
+    } else {
+      modeSelect.value = chosenMode;
+    }
+    modeSelect.disabled = inBrowserBox.checked || modeSelect.options.length < 2;
+  });
 }
 
 async function loadModes(): Promise<void> {
@@ -165,7 +202,11 @@ function renderLive({ answer, trail }: LiveUpdate): void {
 async function followLive(stream: MediaStream | undefined): Promise<{ stop(): void }> {
   if (!stream || typeof AudioContext === 'undefined') return { stop() {} };
   const tap = await PcmTap.open(stream, 10);
-  const follower = new LiveFollower(tap, () => modeSelect.value, renderLive);
+  const follower = new LiveFollower(
+    tap,
+    (wav, name) => (inBrowserBox.checked ? identifyInBrowser(wav, name, true) : identify(wav, name, modeSelect.value, true)),
+    renderLive,
+  );
   follower.start();
   liveBox.replaceChildren(el('h2', {}, 'Following along'), el('p', { class: 'muted' }, 'Listening…'));
   liveBox.hidden = false;
@@ -213,4 +254,5 @@ export function initIdentifyPanel(): void {
   wireDropzone();
   wireRecorder();
   void loadModes();
+  void offerInBrowser();
 }

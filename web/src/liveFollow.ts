@@ -1,4 +1,4 @@
-import { identify, type IdentifyResponse, type VerseRef } from './api';
+import type { IdentifyResponse, VerseRef } from './api';
 import { wavBlob, type PcmTap } from './pcmTap';
 import { Trail } from '../../src/engine/trail';
 
@@ -16,8 +16,14 @@ export interface LiveUpdate {
 }
 
 /**
- * Follows a recitation while it is recorded: every 2 s the latest 8 s go to /identify (one
- * request at a time), and each answer updates the trail of verses recited so far.
+ * Identifies one window of the recording with one run of ayat per chunk (leftovers=0): on the
+ * server (POST /identify) or in the browser, as the page chose.
+ */
+export type WindowIdentifier = (wav: Blob, name: string) => Promise<IdentifyResponse>;
+
+/**
+ * Follows a recitation while it is recorded: every 2 s the latest 8 s are identified (one
+ * at a time), and each answer updates the trail of verses recited so far.
  */
 export class LiveFollower {
   /** The same rule as `ayat follow`: an answer that does not carry the trail on waits for the next one to confirm it. */
@@ -28,7 +34,7 @@ export class LiveFollower {
 
   constructor(
     private readonly tap: PcmTap,
-    private readonly mode: () => string,
+    private readonly identifyWindow: WindowIdentifier,
     private readonly onUpdate: (update: LiveUpdate) => void,
   ) {}
 
@@ -45,7 +51,7 @@ export class LiveFollower {
     if (this.busy || this.stopped || this.tap.heardS < MIN_HEARD_S) return;
     this.busy = true;
     try {
-      const answer = await identify(wavBlob(this.tap.latest(WINDOW_S), this.tap.sampleRate), 'live.wav', this.mode(), true);
+      const answer = await this.identifyWindow(wavBlob(this.tap.latest(WINDOW_S), this.tap.sampleRate), 'live.wav');
       if (this.stopped) return;
       this.trail.take(answer.status === 'ok' ? answer.verses : []);
       this.onUpdate({ answer, trail: this.trail.verses });

@@ -1,0 +1,17 @@
+import type { IdentifyResponse } from '../api';
+
+/** The page asks the worker (worker.ts) to identify decoded samples. */
+export interface IdentifyRequest {
+  readonly id: number;
+  /** 16 kHz mono. */
+  readonly samples: Float32Array;
+  readonly name: string;
+  /** One run of ayat per chunk, leftovers not looked at again (the live windows). */
+  readonly oneRun: boolean;
+  readonly decodeMs: number;
+  readonly audioS: number;
+}
+
+export type IdentifyReply =
+  | { readonly id: number; readonly ok: true; readonly response: IdentifyResponse }
+  | { readonly id: number; readonly ok: false; readonly error: string };
