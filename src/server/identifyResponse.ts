@@ -1,6 +1,14 @@
 import type { Identification } from '../engine/identify.js';
+import type { IdentifyResult, VerseJson } from '../engine/result.js';
 import { groupSameText } from '../match/sameText.js';
-import { verseDetails } from '../search/verseInfo.js';
+import { verseDetails, type VerseDetails } from '../search/verseInfo.js';
+
+/** A candidate with the verse runs of identical text (which a recording cannot tell apart) folded into it. */
+export interface CandidateGroupJson {
+  readonly verses: readonly VerseJson[];
+  readonly score: number;
+  readonly same_text: readonly (readonly VerseJson[])[];
+}
 
 /**
  * The body of an identify answer: the engine's IdentifyResult (the same object as `ayat identify
@@ -8,6 +16,15 @@ import { verseDetails } from '../search/verseInfo.js';
  * folded together (`candidate_groups`). POST /identify sends it; the web app builds the same when
  * it identifies in the browser (web/src/inBrowser), so one page renders both.
  */
+export interface IdentifyResponse extends IdentifyResult {
+  readonly mode: string;
+  /** Length of the recording, seconds. */
+  readonly audio_s: number;
+  readonly verse_details: readonly VerseDetails[];
+  readonly candidate_groups: readonly CandidateGroupJson[];
+  readonly timings_ms: { readonly decode: number; readonly acoustic: number; readonly match: number; readonly total: number };
+}
+
 export interface IdentifyResponseOptions {
   readonly mode: string;
   /** Candidates kept. */
@@ -20,7 +37,7 @@ export interface IdentifyResponseOptions {
 
 const ms = (x: number): number => Math.round(x * 10) / 10;
 
-export function identifyResponse({ result, timings }: Identification, o: IdentifyResponseOptions) {
+export function identifyResponse({ result, timings }: Identification, o: IdentifyResponseOptions): IdentifyResponse {
   return {
     ...result,
     candidates: result.candidates.slice(0, o.top),

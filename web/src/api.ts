@@ -1,46 +1,14 @@
 /** The server's JSON, as far as the UI reads it. */
+import type { IdentifyResponse } from '../../src/server/identifyResponse';
+import type { VerseDetails } from '../../src/search/verseInfo';
+
+/** POST /identify's answer, and the in-browser engine's: one type, the server's (src/server/identifyResponse.ts). */
+export type { IdentifyResponse, VerseDetails };
+export type { WordJson as HeardWord } from '../../src/engine/result';
 
 export interface VerseRef {
   surah: number;
   ayah: number;
-}
-
-export interface VerseDetails extends VerseRef {
-  surah_name: string;
-  surah_transliteration: string;
-  surah_translation: string;
-  text: string;
-  translation: string;
-}
-
-/** One recited word of the answer (modes that hear words: hybrid, full). */
-export interface HeardWord extends VerseRef {
-  word: number;
-  text: string;
-  start_s: number;
-  end_s: number;
-  score: number;
-  flagged: boolean;
-  /** Something not in the verse was probably said in or right after the word. */
-  added: boolean;
-}
-
-export interface IdentifyResponse {
-  file: string;
-  status: 'ok' | 'no_match' | 'error';
-  verses: VerseRef[];
-  confidence: number;
-  start_s: number;
-  end_s: number;
-  candidates: { verses: VerseRef[]; score: number }[];
-  /** The candidates with the verse runs of identical text (which audio cannot tell apart) folded into the first. */
-  candidate_groups: { verses: VerseRef[]; score: number; same_text: VerseRef[][] }[];
-  error?: string;
-  words?: HeardWord[];
-  verse_details: VerseDetails[];
-  /** Length of the recording, seconds. */
-  audio_s: number;
-  timings_ms: { total: number };
 }
 
 export interface ModeInfo {

@@ -19,7 +19,7 @@ export class InBrowserIdentifier {
     const started = performance.now();
     let decoded;
     try {
-      decoded = await decodeInBrowser(file, name, MAX_DURATION_S);
+      decoded = await decodeInBrowser(file, MAX_DURATION_S);
     } catch (err) {
       throw new ApiError(422, err instanceof Error ? err.message : String(err));
     }
@@ -27,8 +27,8 @@ export class InBrowserIdentifier {
     const reply = await this.ask({ id: this.nextId++, samples: decoded.samples, name, oneRun, decodeMs, audioS: decoded.durationS });
     if (!reply.ok) throw new ApiError(500, reply.error);
     // The model's first load is part of the first answer's wait; count it as the user saw it.
-    reply.response.timings_ms.total = Math.round((performance.now() - started) * 10) / 10;
-    return reply.response;
+    const total = Math.round((performance.now() - started) * 10) / 10;
+    return { ...reply.response, timings_ms: { ...reply.response.timings_ms, total } };
   }
 
   private ask(req: IdentifyRequest): Promise<IdentifyReply> {

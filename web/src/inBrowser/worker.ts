@@ -6,7 +6,6 @@ import type { AudioStage } from '../../../src/engine/ports';
 import { oneLineMessage } from '../../../src/engine/result';
 import { defaultMatcher } from '../../../src/match/matcher';
 import { identifyResponse } from '../../../src/server/identifyResponse';
-import type { IdentifyResponse } from '../api';
 import { BrowserAcousticModel } from './acousticModel';
 import type { IdentifyReply, IdentifyRequest } from './protocol';
 
@@ -45,8 +44,7 @@ async function answer(req: IdentifyRequest): Promise<IdentifyReply> {
   try {
     const identification = await identifier.identifySamples(req.samples, 16000, req.name, { matchLeftovers: !req.oneRun });
     const response = identifyResponse(identification, { mode: 'full', top: TOP, audioS: req.audioS, decodeMs: req.decodeMs, totalMs: req.decodeMs + identification.timings.totalMs });
-    // The page's type of the same JSON (web/src/api.ts) has mutable arrays.
-    return { id: req.id, ok: true, response: response as unknown as IdentifyResponse };
+    return { id: req.id, ok: true, response };
   } catch (err) {
     return { id: req.id, ok: false, error: oneLineMessage(err) };
   }
