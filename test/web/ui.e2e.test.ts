@@ -4,6 +4,7 @@
  * Fails, never skips, without the model. Screenshots go to test-artifacts/web/.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,21 @@ describe('web UI with the trained model', () => {
       return !!a && a.currentTime > 0;
     });
     await page.screenshot({ path: artifactPath('identify.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('speech that recites no verse → "No verse recognised", with the closest texts listed as unsure', async () => {
+    const prose = join(work, 'prose.wav');
+    execFileSync('espeak-ng', ['-v', 'ar', '-s', '150', '-w', prose, 'ذَهَبْتُ صَبَاحَ الْيَوْمِ إِلَى السُّوقِ لِأَشْتَرِيَ الْخُبْزَ وَالْحَلِيبَ، ثُمَّ رَجَعْتُ إِلَى الْبَيْتِ بِالسَّيَّارَةِ']);
+    const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+    await page.goto(t.server.url);
+    await page.setInputFiles('#audio-file', prose);
+    await page.waitForSelector('#identify-result[data-status]', { state: 'attached', timeout: 120_000 });
+    assert.equal(await page.getAttribute('#identify-result', 'data-status'), 'no_match', (await page.textContent('#identify-status')) ?? '');
+    assert.equal(await page.textContent('#identify-result .no-match h2'), 'No verse recognised');
+    const closest = (await page.textContent('#identify-result .closest')) ?? '';
+    assert.match(closest, /^Closest, but too unsure to name: \d+:\d+/);
+    assert.ok(closest.split(' · ').length <= 3, closest);
     await page.close();
   });
 

@@ -10,6 +10,8 @@ import { surahLine, verseBlock, type WordMarks } from './verseView';
 
 /** Verses shown in full; longer answers list the rest by reference. */
 const MAX_VERSES_SHOWN = 7;
+/** Texts listed under "No verse recognised". */
+const MAX_CLOSEST = 3;
 
 const form = byId<HTMLFormElement>('identify-form');
 const fileInput = byId<HTMLInputElement>('audio-file');
@@ -29,7 +31,17 @@ let inBrowser: Promise<InBrowserIdentifier> | undefined;
 function renderResult(r: IdentifyResponse, audioUrl: string): void {
   resultBox.replaceChildren();
   if (r.status !== 'ok') {
-    resultBox.append(el('div', { class: 'card result no-match' }, el('h2', {}, 'No verse recognised'), el('p', { class: 'muted' }, 'Try a longer or clearer recording.')));
+    // As `ayat identify` prints "closest:": the nearest texts, which a weak recording may still be.
+    const closest = r.candidate_groups.slice(0, MAX_CLOSEST).map((g) => formatVerses(g.verses));
+    resultBox.append(
+      el(
+        'div',
+        { class: 'card result no-match' },
+        el('h2', {}, 'No verse recognised'),
+        el('p', { class: 'muted' }, 'Try a longer or clearer recording.'),
+        closest.length > 0 && el('p', { class: 'muted closest' }, `Closest, but too unsure to name: ${closest.join(' · ')}`),
+      ),
+    );
     return;
   }
   const first = r.verse_details[0]!;
