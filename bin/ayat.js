@@ -4,4 +4,10 @@
 // dev's 26 clips over 20 s from 283 to 260 MiB (mean of 3 runs each), with no slowdown beyond
 // run-to-run noise; 4 MiB saved a little more but slowed lightweight mode (docs/memory.md).
 // `node bin/ayat.js …` runs without the flag.
-import '../dist/src/cli/main.js';
+// Checked before anything loads: older Node cannot parse the JSON imports and would print a stack.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 10)) {
+  process.stderr.write(`ayat: needs Node.js 20.10 or later; this is ${process.version}\n`);
+  process.exit(1);
+}
+await import('../dist/src/cli/main.js');
