@@ -1,11 +1,11 @@
 /**
- * Full mode in the browser (web/src/inBrowser) against full mode on the server, clip by clip: each
+ * A mode in the browser (web/src/inBrowser) against the same mode on the server, clip by clip: each
  * clip of a manifest is dropped on the page with "In this browser" ticked, in Debian's Chromium,
- * and posted to POST /identify?mode=full. Reports each path's sequence accuracy, how often the two
- * answer the same, and the browser's time per clip (decoding included; the first clip, which
- * also fetches and starts the model and indexes the Quran, apart):
- *   node dist/bench/app/browserBench.js --manifest ../shared/data/dev/manifest.json [--filter source=retasy]
- *     [--model DIR] [--out report.json]
+ * and posted to POST /identify. Reports each path's sequence accuracy, how often the two answer
+ * the same, and the browser's time per clip (decoding included; the first clip, which also
+ * fetches and starts the models and indexes the Quran, apart):
+ *   node dist/bench/app/browserBench.js --manifest ../shared/data/dev/manifest.json [--mode hybrid|full]
+ *     [--filter source=retasy] [--model DIR] [--clap-model DIR] [--out report.json]
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,16 +35,27 @@ interface ClipOutcome {
 
 const CONTENT_TYPES: Record<string, string> = { opus: 'audio/ogg', ogg: 'audio/ogg', mp3: 'audio/mpeg', wav: 'audio/wav', flac: 'audio/flac', m4a: 'audio/mp4', webm: 'audio/webm' };
 
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
 const answerOf = (verses: readonly VerseKey[], status: string): string => (verses.length > 0 ? verses.map(formatRef).join(',') : status);
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { manifest: { type: 'string' }, filter: { type: 'string', multiple: true, default: [] }, model: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      manifest: { type: 'string' },
+      filter: { type: 'string', multiple: true, default: [] },
+      mode: { type: 'string', default: 'hybrid' },
+      model: { type: 'string' },
+      'clap-model': { type: 'string' },
+      out: { type: 'string' },
+    },
   });
+  const mode = values.mode;
+  if (mode !== 'hybrid' && mode !== 'full') throw new Error(`--mode must be hybrid or full (the modes that run in the browser), not ${mode}`);
   const samples = await scriptSamples(values);
   if (samples.length === 0) throw new Error('no clip passes the filters');
   const work = mkdtempSync(join(tmpdir(), 'ayat-browser-bench-'));
-  const server = await startServer({ port: 0, dataDir: join(work, 'data'), model: values.model, webRoot: join(packageRoot(), 'web', 'dist'), watchFolders: false });
+  const server = await startServer({ port: 0, dataDir: join(work, 'data'), model: values.model, clapModel: values['clap-model'], webRoot: join(packageRoot(), 'web', 'dist'), watchFolders: false });
   const browser = await launchChromium();
   try {
     const ready = await server.modelReady;
@@ -53,13 +64,14 @@ async function main(): Promise<number> {
     await page.goto(server.url);
     await page.waitForSelector('label[for="in-browser"]:not([hidden])', { timeout: 30_000 });
     await page.check('#in-browser');
+    await page.selectOption('#mode', mode);
 
     const outcomes: ClipOutcome[] = [];
     for (const [i, sample] of samples.entries()) {
-      outcomes.push(await compare(sample, page, server.url));
+      outcomes.push(await compare(sample, page, server.url, mode));
       if ((i + 1) % 25 === 0) process.stderr.write(`${i + 1}/${samples.length}\n`);
     }
-    const report = summarise(outcomes);
+    const report = { mode, ...summarise(outcomes) };
     if (values.out) writeFileSync(values.out, JSON.stringify({ ...report, clips: outcomes }, null, 2) + '\n');
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     return 0;
@@ -70,14 +82,14 @@ async function main(): Promise<number> {
   }
 }
 
-async function compare(sample: BenchSample, page: import('playwright-core').Page, url: string): Promise<ClipOutcome> {
+async function compare(sample: BenchSample, page: import('playwright-core').Page, url: string, mode: string): Promise<ClipOutcome> {
   await page.setInputFiles('#audio-file', sample.path);
   await page.waitForSelector('#identify-result[data-status]', { state: 'attached', timeout: 300_000 });
   const shown = await page.$eval('#identify-result', (e) => ({ ...(e as HTMLElement).dataset }));
   if (shown['status'] === 'failed') throw new Error(`${sample.id}: ${await page.textContent('#identify-status')}`);
   const bytes = readFileSync(sample.path);
   const type = CONTENT_TYPES[sample.path.split('.').pop() ?? ''] ?? 'application/octet-stream';
-  const response = await fetch(`${url}identify?mode=full`, { method: 'POST', headers: { 'content-type': type }, body: bytes });
+  const response = await fetch(`${url}identify?mode=${mode}`, { method: 'POST', headers: { 'content-type': type }, body: bytes });
   const server = (await response.json()) as { status: string; verses: VerseKey[]; confidence: number; error?: string };
   if (!response.ok) throw new Error(`${sample.id}: the server answered ${response.status}: ${server.error ?? ''}`);
   // The page shows its answer as "1:1–3, 2:5" (web/src/format.ts); the bench compares verse lists.
@@ -118,8 +130,8 @@ function summarise(outcomes: readonly ClipOutcome[]) {
     browser_seq_acc_pct: share(outcomes.filter((o) => o.browserCorrect).length),
     server_seq_acc_pct: share(outcomes.filter((o) => o.serverCorrect).length),
     same_answer_pct: share(outcomes.filter((o) => o.browser === o.server).length),
-    confidence_gap_p50: round1(percentile(confidenceGaps, 50) * 1000) / 1000,
-    confidence_gap_max: round1(Math.max(...confidenceGaps) * 1000) / 1000,
+    confidence_gap_p50: round3(percentile(confidenceGaps, 50)),
+    confidence_gap_max: round3(Math.max(...confidenceGaps)),
     browser_first_clip_ms: round1(outcomes[0]!.browserMs),
     browser_ms_p50: round1(percentile(later, 50)),
     browser_ms_p95: round1(percentile(later, 95)),

@@ -41,8 +41,13 @@ export const isAudioInput = (name: string): boolean => name !== ATTENTION_MASK;
 
 /** The samples as the graph takes them: padded to MIN_INPUT_S, scaled as the card says, in a buffer of their own. */
 function modelInput(samples: Float32Array, card: ModelCard): Float32Array {
-  const padded = asWholeBuffer(samples, Math.ceil(MIN_INPUT_S * card.sample_rate));
+  const padded = paddedInput(samples, card.sample_rate);
   return card.input_normalisation === 'zero_mean_unit_var' ? zeroMeanUnitVariance(padded) : padded;
+}
+
+/** Raw samples for any graph with an audio front-end (the acoustic model, QuranCLAP's audio tower): at least MIN_INPUT_S, in a buffer of their own. */
+export function paddedInput(samples: Float32Array, sampleRate: number): Float32Array {
+  return asWholeBuffer(samples, Math.ceil(MIN_INPUT_S * sampleRate));
 }
 
 /** Seconds per frame of the posteriors the matcher sees (after pooling). */

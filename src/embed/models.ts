@@ -2,23 +2,16 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { sha256File } from '../acoustic/hash.js';
-import { MIN_INPUT_S, type HiddenStates } from '../acoustic/model.js';
+import { paddedInput } from '../acoustic/graphIo.js';
+import type { HiddenStates } from '../acoustic/model.js';
 import { OpenOnce, OpenOncePerKey } from '../acoustic/openOnce.js';
 import { BRIDGE_FORMAT, CLAP_FORMAT, readEmbedCard, type BridgeCard, type ClapCard, type FileSpec, type GraphSpec } from './card.js';
 import { EmbedModelError } from './errors.js';
+import type { ClipEmbedder } from './embedder.js';
 import { clipFeatures, FEATURE_DIM } from './features.js';
 import { onnxRuntime, openSession, runVector, type Ort } from './onnx.js';
-import { VerseBank } from './verseBank.js';
-
-/** What retrieval needs from an embedding model: one vector per clip, and the verses' vectors. */
-export interface ClipEmbedder {
-  readonly dir: string;
-  readonly card: ClapCard | BridgeCard;
-  readonly verses: VerseBank;
-  /** Bytes on disk of everything the model loads (graphs and verse matrix). */
-  readonly sizeBytes: number;
-  embedClip(samples: Float32Array): Promise<Float32Array>;
-}
+import type { VerseBank } from './verseBank.js';
+import { loadVerseBank } from './verseBankFile.js';
 
 async function checkedFile(dir: string, spec: FileSpec, what: string): Promise<{ path: string; size: number }> {
   const path = join(dir, spec.file);
@@ -38,16 +31,6 @@ async function checkedFile(dir: string, spec: FileSpec, what: string): Promise<{
 async function graph(dir: string, spec: GraphSpec, what: string): Promise<{ ort: Ort; session: InferenceSession; size: number }> {
   const { path, size } = await checkedFile(dir, spec, what);
   return { ...(await openSession(path, spec.input, spec.output)), size };
-}
-
-/** Contiguous, zero-padded to the shortest input the front-end accepts. */
-function audioInput(samples: Float32Array): Float32Array {
-  const min = Math.ceil(MIN_INPUT_S * 16000);
-  const whole = samples.byteOffset === 0 && samples.byteLength === samples.buffer.byteLength;
-  if (samples.length >= min && whole) return samples;
-  const out = new Float32Array(Math.max(min, samples.length));
-  out.set(samples);
-  return out;
 }
 
 /**
@@ -81,7 +64,7 @@ export class ClapModel implements ClipEmbedder {
 
   private static async open(dir: string): Promise<ClapModel> {
     const card = await readEmbedCard(dir, CLAP_FORMAT);
-    const verses = await VerseBank.load(dir, card.verses);
+    const verses = await loadVerseBank(dir, card.verses);
     const audio = await checkedFile(dir, card.audio, 'audio tower');
     const text = await checkedFile(dir, card.text, 'text tower');
     const head = card.head ? { spec: card.head, ...(await graph(dir, card.head, 'audio head')) } : undefined;
@@ -96,7 +79,7 @@ export class ClapModel implements ClipEmbedder {
 
   /** The clip's embedding (L2-normalised by the graph). */
   async embedClip(samples: Float32Array): Promise<Float32Array> {
-    const input = audioInput(samples);
+    const input = paddedInput(samples, 16000);
     const tensor = new this.ort.Tensor('float32', input, [1, input.length]);
     return runVector(await this.audioTower.get(), { [this.card.audio.input]: tensor }, this.card.audio.output, 'QuranCLAP audio tower');
   }
@@ -147,7 +130,7 @@ export class BridgeModel implements ClipEmbedder {
 
   private static async open(dir: string): Promise<BridgeModel> {
     const card = await readEmbedCard(dir, BRIDGE_FORMAT);
-    const verses = await VerseBank.load(dir, card.verses);
+    const verses = await loadVerseBank(dir, card.verses);
     const g = await graph(dir, card.bridge, 'bridge');
     return new BridgeModel(dir, card, verses, g.size + verses.sizeBytes, g.size, g.ort, g.session);
   }

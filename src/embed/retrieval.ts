@@ -2,8 +2,8 @@ import type { ChunkRecogniser } from '../engine/ports.js';
 import { timed } from '../engine/timing.js';
 import type { Candidate, MatchResult } from '../match/types.js';
 import { loadQuran } from '../quran/corpus.js';
-import type { BridgeCard, ClapCard, RetrievalCalibration } from './card.js';
-import type { ClipEmbedder } from './models.js';
+import type { BridgeCard, ClapCard, RetrievalCalibration } from './cardSchema.js';
+import type { ClipEmbedder } from './embedder.js';
 import { sameTextKeys } from '../quran/sameText.js';
 import { topVerses, type VerseScore } from './verseBank.js';
 

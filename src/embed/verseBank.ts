@@ -1,8 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { sha256File } from '../acoustic/hash.js';
 import { sameTextKeys } from '../quran/sameText.js';
-import type { VerseMatrixSpec } from './card.js';
+import type { VerseMatrixSpec } from './cardSchema.js';
 import { EmbedModelError } from './errors.js';
 
 /** A verse's place in the Quran (0..6235) and its cosine with the query. */
@@ -21,29 +18,20 @@ export class VerseBank {
     readonly sizeBytes: number,
   ) {}
 
-  static async load(dir: string, spec: VerseMatrixSpec): Promise<VerseBank> {
-    const path = join(dir, spec.file);
-    let raw: Buffer;
-    try {
-      raw = await readFile(path);
-    } catch {
-      throw new EmbedModelError('not_found', `verse embeddings ${path} (named in card.json) are missing`);
-    }
-    const actual = await sha256File(path);
-    if (actual !== spec.sha256) {
-      throw new EmbedModelError('hash_mismatch', `${path} does not match card.json (sha256 ${actual.slice(0, 12)}…, card says ${spec.sha256.slice(0, 12)}…)`);
-    }
+  /** The matrix as the card's `verses` file holds it: int8 rows (Quran order), then one float32 scale per row. `where` names it in errors. */
+  static fromBytes(raw: Uint8Array, spec: VerseMatrixSpec, where: string): VerseBank {
     const { count, dim } = spec;
     if (raw.length !== count * dim + 4 * count) {
-      throw new EmbedModelError('bad_card', `${path} holds ${raw.length} bytes, expected ${count * dim + 4 * count} for ${count} × ${dim} int8 rows and their scales`);
+      throw new EmbedModelError('bad_card', `${where} holds ${raw.length} bytes, expected ${count * dim + 4 * count} for ${count} × ${dim} int8 rows and their scales`);
     }
-    const rows = new Float32Array(count * dim);
+    const values = new Int8Array(raw.buffer, raw.byteOffset, count * dim);
     const scales = new DataView(raw.buffer, raw.byteOffset + count * dim, 4 * count);
+    const rows = new Float32Array(count * dim);
     for (let v = 0; v < count; v++) {
       const scale = scales.getFloat32(4 * v, true);
       let norm = 0;
       for (let j = 0; j < dim; j++) {
-        const x = (raw.readInt8(v * dim + j)) * scale;
+        const x = values[v * dim + j]! * scale;
         rows[v * dim + j] = x;
         norm += x * x;
       }

@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
-import type { ClipEmbedder } from '../embed/models.js';
+import type { ClipEmbedder } from '../embed/embedder.js';
 import { topVerses } from '../embed/verseBank.js';
 import { validateCalibration, type Calibration } from '../match/confidence.js';
+import hybridCalibrationJson from './hybrid-calibration.json' with { type: 'json' };
 import type { VerseMatcher } from '../match/matcher.js';
 import type { MatchResult } from '../match/types.js';
 import type { AcousticStage, ChunkRecogniser } from './ports.js';
@@ -21,8 +21,7 @@ export interface HybridOptions {
   readonly calibration: Calibration;
 }
 
-const require = createRequire(import.meta.url);
-export const HYBRID_CALIBRATION: Calibration = validateCalibration(require('./hybrid-calibration.json') as Calibration);
+export const HYBRID_CALIBRATION: Calibration = validateCalibration(hybridCalibrationJson as Calibration);
 
 /**
  * Tuned on dev (`npm run bench:tune-matcher -- --clap-model models/ayat-clap --grid …`, which

@@ -1,5 +1,6 @@
 import type { AcousticModel, EncoderOutput } from '../acoustic/model.js';
-import type { ClipEmbedder, ClapModel } from '../embed/models.js';
+import type { ClipEmbedder } from '../embed/embedder.js';
+import type { ClapModel } from '../embed/models.js';
 import type { AcousticStage } from './ports.js';
 import { rememberLast } from './rememberLast.js';
 

@@ -1,4 +1,5 @@
 import type { AcousticModel } from '../acoustic/model.js';
+import type { ClapModel } from '../embed/models.js';
 import type { CallOptions, Identification } from '../engine/identify.js';
 import type { Mode } from '../engine/modes.js';
 import type { JobRunner } from '../search/jobRunner.js';
@@ -30,7 +31,10 @@ export interface ServerContext {
   readonly watchingFolders: boolean;
   readonly modes: readonly ModeInfo[];
   readonly modelStatus: () => ModelStatus;
-  /** Full mode's acoustic model, offered to the web app to run in the browser (GET /browser-model); none when absent. */
-  readonly acousticModel?: () => Promise<AcousticModel>;
+  /** The models the web app may run in the browser (GET /browser-model): full mode's acoustic model, and QuranCLAP where hybrid mode is offered. */
+  readonly browserModels?: {
+    readonly acoustic: () => Promise<AcousticModel>;
+    readonly clap?: () => Promise<ClapModel>;
+  };
   readonly version: string;
 }

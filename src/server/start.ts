@@ -7,7 +7,7 @@ import { createIdentifier } from '../engine/createIdentifier.js';
 import { loadDefaultMatcher } from '../engine/defaultMatcher.js';
 import type { Identifier } from '../engine/identify.js';
 import { loadModel } from '../engine/loadModel.js';
-import type { ModeModelOptions } from '../engine/modes.js';
+import { loadModeModels, type ModeModelOptions } from '../engine/modes.js';
 import { oneLineMessage } from '../engine/result.js';
 import { FolderWatcher } from '../search/folderWatcher.js';
 import type { JobRunner } from '../search/jobRunner.js';
@@ -117,6 +117,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const identifier: Identifier = createIdentifier({ acousticModel, maxCandidates: MAX_TOP, words: true });
     const uploadsRoot = store.addRoot(realpathSync(uploadsDir));
     const modeModels: ModeModelOptions = { model: options.model, clapModel: options.clapModel, lightweightModel: options.lightweightModel };
+    const modes = availableModes(modeModels);
     const ctx: ServerContext = {
       identifierFor: modeIdentifiers(identifier, { ...modeModels, acousticModel }, MAX_TOP),
       identifyQueue: new WorkQueue(limits.maxConcurrentIdentify, limits.maxQueuedIdentify),
@@ -126,9 +127,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       limits,
       uploads: { dir: uploadsRoot.path },
       watchingFolders: options.watchFolders !== false,
-      modes: availableModes(modeModels),
+      modes,
       modelStatus: model.status,
-      acousticModel: () => acousticModel,
+      browserModels: {
+        acoustic: () => acousticModel,
+        ...(modes.some((m) => m.id === 'hybrid') ? { clap: () => loadModeModels('clap', modeModels).then((m) => m.clap!) } : {}),
+      },
       version: packageVersion(),
     };
     const webRoot = options.webRoot === undefined ? join(packageRoot(), 'web', 'dist') : options.webRoot;

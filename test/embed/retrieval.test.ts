@@ -8,7 +8,8 @@ import { parseEmbedCard, type ClapCard } from '../../src/embed/card.js';
 import { EmbedModelError } from '../../src/embed/errors.js';
 import { retrievalResult, softmaxTop } from '../../src/embed/retrieval.js';
 import { sameTextKeys } from '../../src/quran/sameText.js';
-import { topVerses, VerseBank } from '../../src/embed/verseBank.js';
+import { topVerses } from '../../src/embed/verseBank.js';
+import { loadVerseBank } from '../../src/embed/verseBankFile.js';
 import { VerseMatcher } from '../../src/match/matcher.js';
 import { loadQuran } from '../../src/quran/corpus.js';
 import { verseUnits, VOCAB } from '../../src/quran/units.js';
@@ -71,16 +72,16 @@ describe('verse retrieval', () => {
 
   it('verse banks: int8 rows decode to unit vectors; a wrong checksum or size is a clear error', async () => {
     const clap = writeTinyClap(join(dir, 'clap'));
-    const bank = await VerseBank.load(clap, { file: 'verses.bin', sha256: await sha256File(join(clap, 'verses.bin')), count: 6236, dim: CLAP_DIM, encoding: 'int8-rowscale' });
+    const bank = await loadVerseBank(clap, { file: 'verses.bin', sha256: await sha256File(join(clap, 'verses.bin')), count: 6236, dim: CLAP_DIM, encoding: 'int8-rowscale' });
     let norm = 0;
     for (let j = 0; j < CLAP_DIM; j++) norm += bank.rows[j]! ** 2;
     assert.ok(Math.abs(norm - 1) < 1e-5);
     const q = bank.rows.slice(5 * CLAP_DIM, 6 * CLAP_DIM);
     assert.equal(topVerses(bank.scores(q), 1)[0]!.verse, sameTextKeys()[5]);
-    await assert.rejects(VerseBank.load(clap, { file: 'verses.bin', sha256: '0'.repeat(64), count: 6236, dim: CLAP_DIM, encoding: 'int8-rowscale' }), (e: unknown) => e instanceof EmbedModelError && e.code === 'hash_mismatch');
+    await assert.rejects(loadVerseBank(clap, { file: 'verses.bin', sha256: '0'.repeat(64), count: 6236, dim: CLAP_DIM, encoding: 'int8-rowscale' }), (e: unknown) => e instanceof EmbedModelError && e.code === 'hash_mismatch');
     writeFileSync(join(dir, 'short.bin'), verseMatrix(BRIDGE_DIM, 1).subarray(0, 1000));
     await assert.rejects(
-      VerseBank.load(dir, { file: 'short.bin', sha256: await sha256File(join(dir, 'short.bin')), count: 6236, dim: BRIDGE_DIM, encoding: 'int8-rowscale' }),
+      loadVerseBank(dir, { file: 'short.bin', sha256: await sha256File(join(dir, 'short.bin')), count: 6236, dim: BRIDGE_DIM, encoding: 'int8-rowscale' }),
       /holds 1000 bytes/,
     );
   });

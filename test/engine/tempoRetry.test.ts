@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ClipEmbedder } from '../../src/embed/models.js';
+import type { ClipEmbedder } from '../../src/embed/embedder.js';
 import { rememberLastClip } from '../../src/engine/hybrid.js';
 import type { AcousticStage, ChunkRecogniser } from '../../src/engine/ports.js';
 import { atTempo, withTempoRetry } from '../../src/engine/tempoRetry.js';

@@ -177,6 +177,7 @@ describe('HTTP API without the model', () => {
     assert.equal(body.card.format, 'ctc-onnx');
     assert.equal(body.calibration, null, 'the shipped model uses the built-in calibration');
     assert.equal(body.file, '/browser-model/file');
+    assert.equal(body.hybrid, null, 'this server offers no hybrid mode');
     const response = await t.request(body.file);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type'), 'application/octet-stream');

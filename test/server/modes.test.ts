@@ -1,5 +1,6 @@
 /** Every installed mode over HTTP, with tiny stand-in models (test/embed/tinyEmbedModels.ts). */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +111,19 @@ describe('server modes with every model installed', () => {
     assertContract(body, 'hybrid', 3);
   });
 
+  it('GET /browser-model lends QuranCLAP for hybrid mode: its card, its audio tower and verse bank, each the file its card names', async () => {
+    const { status, body } = await t.json('/browser-model');
+    assert.equal(status, 200);
+    assert.equal(body.hybrid.card.format, 'clap-onnx');
+    assert.equal(body.hybrid.calibration, null, 'the tiny acoustic model has no hybrid calibration of its own');
+    for (const [url, spec] of [[body.hybrid.audio_file, body.hybrid.card.audio], [body.hybrid.verses_file, body.hybrid.card.verses]]) {
+      const response = await t.request(url);
+      assert.equal(response.status, 200, url);
+      assert.equal(response.headers.get('etag'), `"${spec.sha256}"`);
+      assert.equal(createHash('sha256').update(Buffer.from(await response.arrayBuffer())).digest('hex'), spec.sha256, url);
+    }
+  });
+
   it('silence is no_match in every mode', async () => {
     for (const mode of ['full', 'clap', 'lightweight', 'hybrid']) {
       const { status, body } = await identify(t, mode, 'silence.wav');
@@ -134,6 +148,12 @@ describe('server modes without the embedding models', () => {
       }
       const { status } = await identify(bare, 'full');
       assert.equal(status, 200);
+      const lent = await bare.json('/browser-model');
+      assert.equal(lent.status, 200);
+      assert.equal(lent.body.hybrid, null, 'no hybrid mode, no QuranCLAP lent');
+      const clapFile = await bare.json('/browser-model/clap/audio');
+      assert.equal(clapFile.status, 404);
+      assert.equal(clapFile.body.code, 'no_browser_model');
     } finally {
       await bare.close();
       removeDir(bare.dataDir);

@@ -142,7 +142,7 @@ describe('web UI with the trained model', () => {
     await page.close();
   });
 
-  it('identify in this browser → the server\'s full-mode answer, and the recording is never uploaded', async () => {
+  it('identify in this browser (hybrid and full) → the server\'s answer in that mode, and the recording is never uploaded', async () => {
     const page = await browser.newPage({ viewport: { width: 1000, height: 1000 } });
     const posted: string[] = [];
     page.on('request', (r) => {
@@ -151,22 +151,26 @@ describe('web UI with the trained model', () => {
     await page.goto(t.server.url);
     await page.waitForSelector('label[for="in-browser"]:not([hidden])', { timeout: 30_000 });
     await page.check('#in-browser');
-    assert.equal(await page.inputValue('#mode'), 'full');
-    assert.equal(await page.isDisabled('#mode'), true, 'only full mode runs in the browser');
+    assert.equal(await page.inputValue('#mode'), 'hybrid', 'the server lends QuranCLAP too: hybrid, the default, runs here');
+    const offered = await page.$$eval('#mode option', (os) => (os as HTMLOptionElement[]).filter((o) => !o.disabled).map((o) => o.value));
+    assert.deepEqual(offered.sort(), ['full', 'hybrid'], 'the modes whose models stay on the server are not offered');
 
-    for (const [file, type] of [[devClip('reciters/minshawi/082019.opus'), 'audio/ogg'], [clip, 'audio/wav']] as const) {
-      await page.setInputFiles('#audio-file', file);
-      await page.waitForSelector('#identify-result[data-status]', { state: 'attached', timeout: 120_000 });
-      const shown = await page.$eval('#identify-result', (e) => ({ ...(e as HTMLElement).dataset }));
-      const server = await t.json('/identify?mode=full', { method: 'POST', headers: { 'content-type': type }, body: readFileSync(file) });
-      assert.equal(server.status, 200);
-      const expected = server.body.verses.map((v: { surah: number; ayah: number }) => `${v.surah}:${v.ayah}`).join(', ');
-      assert.equal(shown.where, 'browser');
-      assert.equal(shown.status, 'ok', `${file}: ${await page.textContent('#identify-status')}`);
-      assert.equal(shown.verses, expected, file);
-      // The browser decodes and resamples with its own code: the same answer, a confidence within a few points.
-      assert.ok(Math.abs(Number(shown.confidence) - server.body.confidence) < 0.05, `${file}: confidence ${shown.confidence} in the browser, ${server.body.confidence} on the server`);
-      assert.match((await page.textContent('#identify-result .result h2')) ?? '', new RegExp(`^${expected}$`));
+    for (const mode of ['hybrid', 'full']) {
+      await page.selectOption('#mode', mode);
+      for (const [file, type] of [[devClip('reciters/minshawi/082019.opus'), 'audio/ogg'], [clip, 'audio/wav']] as const) {
+        await page.setInputFiles('#audio-file', file);
+        await page.waitForSelector('#identify-result[data-status]', { state: 'attached', timeout: 120_000 });
+        const shown = await page.$eval('#identify-result', (e) => ({ ...(e as HTMLElement).dataset }));
+        const server = await t.json(`/identify?mode=${mode}`, { method: 'POST', headers: { 'content-type': type }, body: readFileSync(file) });
+        assert.equal(server.status, 200);
+        const expected = server.body.verses.map((v: { surah: number; ayah: number }) => `${v.surah}:${v.ayah}`).join(', ');
+        assert.equal(shown.where, 'browser');
+        assert.equal(shown.status, 'ok', `${mode} ${file}: ${await page.textContent('#identify-status')}`);
+        assert.equal(shown.verses, expected, `${mode} ${file}`);
+        // The browser decodes and resamples with its own code: the same answer, a confidence within a few points.
+        assert.ok(Math.abs(Number(shown.confidence) - server.body.confidence) < 0.05, `${mode} ${file}: confidence ${shown.confidence} in the browser, ${server.body.confidence} on the server`);
+        assert.match((await page.textContent('#identify-result .result h2')) ?? '', new RegExp(`^${expected}$`));
+      }
     }
 
     await page.setInputFiles('#audio-file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a recording') });

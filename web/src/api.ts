@@ -120,15 +120,19 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
 }
 
 /**
- * Whether the server lends its model to the browser (GET /browser-model) and this browser can run
- * it (web/src/inBrowser).
+ * The modes this browser can run with the models the server lends (GET /browser-model; see
+ * web/src/inBrowser): full, and hybrid where the server offers it; none where the server lends no
+ * model or the browser lacks Web Workers, Web Audio or WebAssembly.
  */
-export async function browserModelOffered(): Promise<boolean> {
-  if (typeof Worker === 'undefined' || typeof OfflineAudioContext === 'undefined' || typeof WebAssembly === 'undefined') return false;
+export async function browserModes(): Promise<('hybrid' | 'full')[]> {
+  if (typeof Worker === 'undefined' || typeof OfflineAudioContext === 'undefined' || typeof WebAssembly === 'undefined') return [];
   try {
-    return (await fetch('/browser-model')).ok;
+    const response = await fetch('/browser-model');
+    if (!response.ok) return [];
+    const lent = (await response.json()) as { hybrid: unknown };
+    return lent.hybrid ? ['hybrid', 'full'] : ['full'];
   } catch {
-    return false;
+    return [];
   }
 }
 

@@ -1,4 +1,4 @@
-import { ApiError, browserModelOffered, getModes, identify, type HeardWord, type IdentifyResponse, type VerseRef } from './api';
+import { ApiError, browserModes, getModes, identify, type HeardWord, type IdentifyResponse, type VerseRef } from './api';
 import { byId, el, setStatus } from './dom';
 import type { InBrowserIdentifier } from './inBrowser/client';
 import { capped, formatRange, formatVerses, percent } from './format';
@@ -111,12 +111,12 @@ async function submit(file: Blob, name: string): Promise<void> {
   resultBox.replaceChildren();
   for (const key of Object.keys(resultBox.dataset)) delete resultBox.dataset[key];
   const firstInBrowser = inBrowserBox.checked && inBrowser === undefined;
-  setStatus(status, firstInBrowser ? `Loading the engine into this browser (about 20 MB, once), then listening to ${name}…` : `Listening to ${name}…`, 'busy');
+  setStatus(status, firstInBrowser ? `Loading the engine into this browser (20–26 MB, once), then listening to ${name}…` : `Listening to ${name}…`, 'busy');
   if (currentUrl) URL.revokeObjectURL(currentUrl);
   currentUrl = URL.createObjectURL(file);
   try {
     const where = inBrowserBox.checked ? 'browser' : 'server';
-    const result = where === 'browser' ? await identifyInBrowser(file, name) : await identify(file, name, modeSelect.value);
+    const result = where === 'browser' ? await identifyInBrowser(file, name, modeSelect.value) : await identify(file, name, modeSelect.value);
     setStatus(status, result.status === 'ok' ? `${name}: done in ${(result.timings_ms.total / 1000).toFixed(1)} s` : `${name}: no verse recognised`);
     renderResult(result, currentUrl);
     // What ran and how long it took, for the browser tests and bench/app/browserBench.ts.
@@ -131,29 +131,32 @@ async function submit(file: Blob, name: string): Promise<void> {
 }
 
 /** `oneRun`: one run of ayat per chunk (no leftovers), as the live windows need. */
-async function identifyInBrowser(file: Blob, name: string, oneRun = false): Promise<IdentifyResponse> {
+async function identifyInBrowser(file: Blob, name: string, mode: string, oneRun = false): Promise<IdentifyResponse> {
+  if (mode !== 'full' && mode !== 'hybrid') throw new ApiError(0, `mode ${mode} runs on the server only`);
   inBrowser ??= import('./inBrowser/client').then((m) => new m.InBrowserIdentifier());
   const engine = await inBrowser.catch((err: unknown) => {
     inBrowser = undefined;
     throw new ApiError(0, `the in-browser engine did not load (${err instanceof Error ? err.message : String(err)})`);
   });
-  return engine.identify(file, name, oneRun);
+  return engine.identify(file, name, mode, oneRun);
 }
 
-/** Offers "In this browser" where the server lends its model and this browser can run it; full mode is then the one shown. */
+/**
+ * Offers "In this browser" where the server lends its models and this browser can run them;
+ * ticked, the mode selector offers only the modes that run here (full, and hybrid where lent).
+ */
 async function offerInBrowser(): Promise<void> {
-  if (!(await browserModelOffered())) return;
-  const label = inBrowserBox.closest('label')!;
-  label.hidden = false;
+  const here = await browserModes();
+  if (here.length === 0) return;
+  inBrowserBox.closest('label')!.hidden = false;
   let chosenMode = modeSelect.value;
   inBrowserBox.addEventListener('change', () => {
-    if (inBrowserBox.checked) {
-      chosenMode = modeSelect.value;
-      modeSelect.value = 'full';
-    } else {
-      modeSelect.value = chosenMode;
-    }
-    modeSelect.disabled = inBrowserBox.checked || modeSelect.options.length < 2;
+    const inBrowser = inBrowserBox.checked;
+    if (inBrowser) chosenMode = modeSelect.value;
+    for (const option of modeSelect.options) option.disabled = inBrowser && !(here as string[]).includes(option.value);
+    if (inBrowser && !(here as string[]).includes(modeSelect.value)) modeSelect.value = here[0]!;
+    if (!inBrowser) modeSelect.value = chosenMode;
+    modeSelect.disabled = [...modeSelect.options].filter((o) => !o.disabled).length < 2;
   });
 }
 
@@ -216,7 +219,7 @@ async function followLive(stream: MediaStream | undefined): Promise<{ stop(): vo
   const tap = await PcmTap.open(stream, 10);
   const follower = new LiveFollower(
     tap,
-    (wav, name) => (inBrowserBox.checked ? identifyInBrowser(wav, name, true) : identify(wav, name, modeSelect.value, true)),
+    (wav, name) => (inBrowserBox.checked ? identifyInBrowser(wav, name, modeSelect.value, true) : identify(wav, name, modeSelect.value, true)),
     renderLive,
   );
   follower.start();

@@ -6,13 +6,7 @@ import { mapVocabulary, type UnitMap } from '../../../src/acoustic/unitMap';
 import type { AcousticStage } from '../../../src/engine/ports';
 import { validateCalibration, type Calibration } from '../../../src/match/confidence';
 import type { Posteriors } from '../../../src/match/types';
-
-/** What GET /browser-model answers (src/server/routes/browserModel.ts). */
-interface BrowserModelInfo {
-  readonly card: unknown;
-  readonly calibration: Calibration | null;
-  readonly file: string;
-}
+import { fetchBytes, type LentModels } from './fetchModel';
 
 /** The server's acoustic model, run by onnxruntime-web (WebAssembly, one thread) in this worker. */
 export class BrowserAcousticModel implements AcousticStage {
@@ -23,14 +17,11 @@ export class BrowserAcousticModel implements AcousticStage {
     private readonly unitMap: UnitMap | undefined,
   ) {}
 
-  static async load(): Promise<BrowserAcousticModel> {
-    const info = (await fetchOk('/browser-model').then((r) => r.json())) as BrowserModelInfo;
-    const card = parseModelCard(info.card, 'the server model card');
-    const calibration = info.calibration === null ? undefined : validateCalibration(info.calibration);
+  static async load(lent: LentModels): Promise<BrowserAcousticModel> {
+    const card = parseModelCard(lent.card, 'the server model card');
+    const calibration = lent.calibration === null ? undefined : validateCalibration(lent.calibration);
     const unitMap = card.unit_mapping === undefined ? undefined : mapVocabulary(card.units, card.blank ?? 0, card.unit_mapping);
-    const graph = new Uint8Array(await (await fetchOk(info.file)).arrayBuffer());
-    // Threads need a cross-origin-isolated page; the model is small enough for one.
-    ort.env.wasm.numThreads = 1;
+    const graph = await fetchBytes(lent.file);
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(graph, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
@@ -45,18 +36,4 @@ export class BrowserAcousticModel implements AcousticStage {
     const outputs = await this.session.run(feeds, [this.card.output]);
     return outputPosteriors(outputs[this.card.output], this.card, this.unitMap, offsetS);
   }
-}
-
-async function fetchOk(path: string): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(path);
-  } catch {
-    throw new ModelError('not_found', 'cannot reach the ayat server to fetch the model');
-  }
-  if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as { error?: unknown };
-    throw new ModelError('not_found', typeof body.error === 'string' ? body.error : `the server answered HTTP ${response.status} for ${path}`);
-  }
-  return response;
 }

@@ -1,13 +1,14 @@
 import { ApiError, type IdentifyResponse } from '../api';
 import { decodeInBrowser } from './decode';
-import type { IdentifyReply, IdentifyRequest } from './protocol';
+import type { BrowserMode, IdentifyReply, IdentifyRequest } from './protocol';
 
 /** Recordings identified in the browser are held to this length, as the server holds uploads to its own limit. */
 const MAX_DURATION_S = 1800;
 
 /**
- * Full mode in this browser: the page decodes the recording, a worker (worker.ts) runs the model
- * and the matcher. Nothing but the model is fetched from the server; the recording stays here.
+ * Full or hybrid mode in this browser: the page decodes the recording, a worker (worker.ts) runs
+ * the models and the matcher. Nothing but the models is fetched from the server; the recording
+ * stays here.
  */
 export class InBrowserIdentifier {
   private worker: Worker | undefined;
@@ -15,7 +16,7 @@ export class InBrowserIdentifier {
   private readonly pending = new Map<number, (reply: IdentifyReply) => void>();
 
   /** `oneRun`: answer each chunk with one run of ayat, without looking at leftovers again (as POST /identify's leftovers=0). */
-  async identify(file: Blob, name: string, oneRun = false): Promise<IdentifyResponse> {
+  async identify(file: Blob, name: string, mode: BrowserMode, oneRun = false): Promise<IdentifyResponse> {
     const started = performance.now();
     let decoded;
     try {
@@ -24,7 +25,7 @@ export class InBrowserIdentifier {
       throw new ApiError(422, err instanceof Error ? err.message : String(err));
     }
     const decodeMs = performance.now() - started;
-    const reply = await this.ask({ id: this.nextId++, samples: decoded.samples, name, oneRun, decodeMs, audioS: decoded.durationS });
+    const reply = await this.ask({ id: this.nextId++, mode, samples: decoded.samples, name, oneRun, decodeMs, audioS: decoded.durationS });
     if (!reply.ok) throw new ApiError(500, reply.error);
     // The model's first load is part of the first answer's wait; count it as the user saw it.
     const total = Math.round((performance.now() - started) * 10) / 10;

@@ -1,8 +1,12 @@
 import type { IdentifyResponse } from '../api';
 
+/** The modes the worker runs. */
+export type BrowserMode = 'full' | 'hybrid';
+
 /** The page asks the worker (worker.ts) to identify decoded samples. */
 export interface IdentifyRequest {
   readonly id: number;
+  readonly mode: BrowserMode;
   /** 16 kHz mono. */
   readonly samples: Float32Array;
   readonly name: string;

@@ -1,21 +1,31 @@
+import * as ort from 'onnxruntime-web/wasm';
 import { OpenOnce } from '../../../src/acoustic/openOnce';
-import { isSilent } from '../../../src/audio/vad';
 import { planChunks } from '../../../src/audio/chunks';
-import { Identifier } from '../../../src/engine/identify';
-import type { AudioStage } from '../../../src/engine/ports';
-import { oneLineMessage } from '../../../src/engine/result';
+import { isSilent } from '../../../src/audio/vad';
+import { validateCalibration } from '../../../src/match/confidence';
 import { defaultMatcher } from '../../../src/match/matcher';
+import { HybridRecogniser, rememberLastClip } from '../../../src/engine/hybrid';
+import { Identifier, posteriorRecogniser } from '../../../src/engine/identify';
+import type { AudioStage, ChunkRecogniser } from '../../../src/engine/ports';
+import { oneLineMessage } from '../../../src/engine/result';
+import { withTempoRetry } from '../../../src/engine/tempoRetry';
 import { identifyResponse } from '../../../src/server/identifyResponse';
 import { BrowserAcousticModel } from './acousticModel';
-import type { IdentifyReply, IdentifyRequest } from './protocol';
+import { BrowserClapEmbedder } from './clapEmbedder';
+import { fetchLentModels } from './fetchModel';
+import type { BrowserMode, IdentifyReply, IdentifyRequest } from './protocol';
 
 /**
- * Full mode in a worker: the server's acoustic model in onnxruntime-web, then the same matcher,
- * tempo retry, chunking and answer as `ayat identify` (src/engine). The page decodes (decode.ts).
+ * Full and hybrid mode in a worker: the server's models in onnxruntime-web, then the same
+ * matcher, tempo retry, chunking and answer as `ayat identify` (src/engine). The page decodes
+ * (decode.ts).
  */
 
 const CANDIDATES = 10;
 const TOP = 5;
+
+// Threads need a cross-origin-isolated page; the models are small enough for one.
+ort.env.wasm.numThreads = 1;
 
 /** Only chunking and the silence check run here; the page has decoded the recording already. */
 const audioStage: AudioStage = {
@@ -25,25 +35,45 @@ const audioStage: AudioStage = {
   planChunks,
 };
 
-const model = new OpenOnce(() => BrowserAcousticModel.load());
+const lent = new OpenOnce(() => fetchLentModels());
+const acoustic = new OpenOnce(async () => BrowserAcousticModel.load(await lent.get()));
+const clap = new OpenOnce(async () => {
+  const { hybrid } = await lent.get();
+  if (!hybrid) throw new Error('the server lends no QuranCLAP model: hybrid mode runs on the server only');
+  return { embedder: await BrowserClapEmbedder.load(hybrid), calibration: hybrid.calibration === null ? undefined : validateCalibration(hybrid.calibration) };
+});
 
-const identifier = new Identifier(
-  {
-    audio: audioStage,
-    acoustic: () => model.get(),
-    matcher: async () => {
-      const { calibration } = await model.get();
-      const matcher = defaultMatcher();
-      return { matchPosteriors: (p, o) => matcher.match(p, calibration ? { ...o, calibration } : o) };
-    },
+/** Each mode's recogniser over the models above, as src/engine/modes.ts builds it on the server (hybrid with QuranCLAP's whole audio tower). */
+const recognisers: Record<BrowserMode, () => Promise<ChunkRecogniser>> = {
+  async full() {
+    const model = await acoustic.get();
+    const matcher = defaultMatcher();
+    const stage = { matchPosteriors: (p: Parameters<typeof matcher.match>[0], o: { maxCandidates: number }) => matcher.match(p, model.calibration ? { ...o, calibration: model.calibration } : o) };
+    return withTempoRetry((a) => posteriorRecogniser(a, stage), model);
   },
-  { maxCandidates: CANDIDATES, words: true },
-);
+  async hybrid() {
+    const [model, { embedder, calibration }] = await Promise.all([acoustic.get(), clap.get()]);
+    const matcher = defaultMatcher();
+    const options = calibration ? { calibration } : {};
+    return withTempoRetry((a) => new HybridRecogniser(a, rememberLastClip(embedder), matcher, options), model);
+  },
+};
+
+const identifiers = new Map<BrowserMode, Identifier>();
+function identifierFor(mode: BrowserMode): Identifier {
+  let identifier = identifiers.get(mode);
+  if (!identifier) {
+    const recogniser = new OpenOnce(recognisers[mode]);
+    identifier = new Identifier({ audio: audioStage, recogniser: () => recogniser.get() }, { maxCandidates: CANDIDATES, words: true });
+    identifiers.set(mode, identifier);
+  }
+  return identifier;
+}
 
 async function answer(req: IdentifyRequest): Promise<IdentifyReply> {
   try {
-    const identification = await identifier.identifySamples(req.samples, 16000, req.name, { matchLeftovers: !req.oneRun });
-    const response = identifyResponse(identification, { mode: 'full', top: TOP, audioS: req.audioS, decodeMs: req.decodeMs, totalMs: req.decodeMs + identification.timings.totalMs });
+    const identification = await identifierFor(req.mode).identifySamples(req.samples, 16000, req.name, { matchLeftovers: !req.oneRun });
+    const response = identifyResponse(identification, { mode: req.mode, top: TOP, audioS: req.audioS, decodeMs: req.decodeMs, totalMs: req.decodeMs + identification.timings.totalMs });
     return { id: req.id, ok: true, response };
   } catch (err) {
     return { id: req.id, ok: false, error: oneLineMessage(err) };
