@@ -170,6 +170,7 @@ describe('web UI with the trained model', () => {
         // The browser decodes and resamples with its own code: the same answer, a confidence within a few points.
         assert.ok(Math.abs(Number(shown.confidence) - server.body.confidence) < 0.05, `${mode} ${file}: confidence ${shown.confidence} in the browser, ${server.body.confidence} on the server`);
         assert.match((await page.textContent('#identify-result .result h2')) ?? '', new RegExp(`^${expected}$`));
+        assert.match((await page.textContent('#identify-status')) ?? '', /: done in [\d.]+ s in this browser$/);
       }
     }
 
