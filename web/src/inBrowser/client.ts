@@ -1,4 +1,5 @@
 import { ApiError, type IdentifyResponse } from '../api';
+import type { DecodedAudio } from '../../../src/audio/samples';
 import { decodeInBrowser } from './decode';
 import type { BrowserMode, IdentifyReply, IdentifyRequest } from './protocol';
 
@@ -18,7 +19,7 @@ export class InBrowserIdentifier {
   /** `oneRun`: answer each chunk with one run of ayat, without looking at leftovers again (as POST /identify's leftovers=0). */
   async identify(file: Blob, name: string, mode: BrowserMode, oneRun = false): Promise<IdentifyResponse> {
     const started = performance.now();
-    let decoded;
+    let decoded: DecodedAudio;
     try {
       decoded = await decodeInBrowser(file, MAX_DURATION_S);
     } catch (err) {
@@ -50,6 +51,7 @@ export class InBrowserIdentifier {
       e.preventDefault();
       for (const [id, resolve] of this.pending) resolve({ id, ok: false, error: `the in-browser engine stopped: ${e.message || 'unknown error'}` });
       this.pending.clear();
+      worker.terminate();
       this.worker = undefined;
     };
     return worker;
