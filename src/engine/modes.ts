@@ -9,16 +9,15 @@ import { EmbedModelError } from '../embed/errors.js';
 import { BridgeModel, ClapModel } from '../embed/models.js';
 import { EMBED_DEFAULTS, resolveEmbedModel, type EmbedKind } from '../embed/registry.js';
 import { EmbeddingRecogniser } from '../embed/retrieval.js';
-import { defaultMatcher } from '../match/matcher.js';
-import type { Posteriors } from '../match/types.js';
 import { defaultAudioStage } from './createIdentifier.js';
-import { HybridRecogniser, rememberLastClip, type HybridOptions } from './hybrid.js';
-import { Identifier, posteriorRecogniser, type IdentifyOptions } from './identify.js';
+import type { HybridOptions } from './hybrid.js';
+import { Identifier, type IdentifyOptions } from './identify.js';
 import { loadModel } from './loadModel.js';
 import { modelCalibration } from './modelCalibration.js';
+import { fullRecogniser, hybridRecogniser } from './modeRecognisers.js';
 import type { ChunkRecogniser } from './ports.js';
 import { sharedEncoderStages, sharesEncoder } from './sharedEncoder.js';
-import { withTempoRetry, type TempoRetryOptions } from './tempoRetry.js';
+import type { TempoRetryOptions } from './tempoRetry.js';
 
 /**
  * Recognition modes:
@@ -179,12 +178,7 @@ export function modeRecogniser(mode: Mode, models: ModeModels, options: Recognis
   switch (mode) {
     case 'full': {
       const acoustic = need(models.acoustic, 'acoustic model');
-      const matcher = defaultMatcher();
-      const calibration = modelCalibration(acoustic.dir, 'full');
-      const stage = {
-        matchPosteriors: (post: Posteriors, o: { maxCandidates: number }) => matcher.match(post, calibration ? { ...o, calibration } : o),
-      };
-      return withTempoRetry((a) => posteriorRecogniser(a, stage), acoustic, tempoRetryFor(acoustic, options));
+      return fullRecogniser(acoustic, modelCalibration(acoustic.dir, 'full'), tempoRetryFor(acoustic, options));
     }
     case 'clap':
       return new EmbeddingRecogniser(need(models.clap, 'QuranCLAP model'));
@@ -195,11 +189,9 @@ export function modeRecogniser(mode: Mode, models: ModeModels, options: Recognis
       const clapModel = need(models.clap, 'QuranCLAP model');
       // One encoder pass per chunk where QuranCLAP's head was trained on the acoustic model's encoder.
       const stages = sharesEncoder(acoustic, clapModel) ? sharedEncoderStages(acoustic, clapModel) : { acoustic, embedder: clapModel };
-      const clap = rememberLastClip(stages.embedder);
-      const matcher = defaultMatcher();
       const calibration = modelCalibration(acoustic.dir, 'hybrid');
       const hybridOptions = { ...(calibration ? { calibration } : {}), ...options.hybrid };
-      return withTempoRetry((a) => new HybridRecogniser(a, clap, matcher, hybridOptions), stages.acoustic, tempoRetryFor(acoustic, options));
+      return hybridRecogniser(stages.acoustic, stages.embedder, hybridOptions, tempoRetryFor(acoustic, options));
     }
   }
 }

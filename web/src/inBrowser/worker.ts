@@ -3,12 +3,10 @@ import { OpenOnce } from '../../../src/acoustic/openOnce';
 import { planChunks } from '../../../src/audio/chunks';
 import { isSilent } from '../../../src/audio/vad';
 import { validateCalibration } from '../../../src/match/confidence';
-import { defaultMatcher } from '../../../src/match/matcher';
-import { HybridRecogniser, rememberLastClip } from '../../../src/engine/hybrid';
-import { Identifier, posteriorRecogniser } from '../../../src/engine/identify';
+import { Identifier } from '../../../src/engine/identify';
+import { fullRecogniser, hybridRecogniser } from '../../../src/engine/modeRecognisers';
 import type { AudioStage, ChunkRecogniser } from '../../../src/engine/ports';
 import { oneLineMessage } from '../../../src/engine/result';
-import { withTempoRetry } from '../../../src/engine/tempoRetry';
 import { identifyResponse } from '../../../src/server/identifyResponse';
 import { BrowserAcousticModel } from './acousticModel';
 import { BrowserClapEmbedder } from './clapEmbedder';
@@ -43,19 +41,15 @@ const clap = new OpenOnce(async () => {
   return { embedder: await BrowserClapEmbedder.load(hybrid), calibration: hybrid.calibration === null ? undefined : validateCalibration(hybrid.calibration) };
 });
 
-/** Each mode's recogniser over the models above, as src/engine/modes.ts builds it on the server (hybrid with QuranCLAP's whole audio tower). */
+/** Each mode's recogniser over the models above, built as the server builds it (hybrid with QuranCLAP's whole audio tower). */
 const recognisers: Record<BrowserMode, () => Promise<ChunkRecogniser>> = {
   async full() {
     const model = await acoustic.get();
-    const matcher = defaultMatcher();
-    const stage = { matchPosteriors: (p: Parameters<typeof matcher.match>[0], o: { maxCandidates: number }) => matcher.match(p, model.calibration ? { ...o, calibration: model.calibration } : o) };
-    return withTempoRetry((a) => posteriorRecogniser(a, stage), model);
+    return fullRecogniser(model, model.calibration);
   },
   async hybrid() {
     const [model, { embedder, calibration }] = await Promise.all([acoustic.get(), clap.get()]);
-    const matcher = defaultMatcher();
-    const options = calibration ? { calibration } : {};
-    return withTempoRetry((a) => new HybridRecogniser(a, rememberLastClip(embedder), matcher, options), model);
+    return hybridRecogniser(model, embedder, calibration ? { calibration } : {});
   },
 };
 
