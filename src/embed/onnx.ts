@@ -1,5 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { firstLine, onnxRuntime, openCpuSession } from '../acoustic/session.js';
+import { embeddingOf } from './embedder.js';
 import { EmbedModelError } from './errors.js';
 
 export type { Ort } from '../acoustic/session.js';
@@ -18,8 +19,5 @@ export async function runVector(session: InferenceSession, feeds: InferenceSessi
   } catch (err) {
     throw new EmbedModelError('inference_failed', `${what} failed: ${firstLine(err)}`);
   }
-  if (!out || out.type !== 'float32' || out.dims.length !== 2 || out.dims[0] !== 1) {
-    throw new EmbedModelError('inference_failed', `${what}: output "${output}" is not float32 [1, D]`);
-  }
-  return out.data as Float32Array;
+  return embeddingOf(out, output, what);
 }

@@ -7,6 +7,7 @@ import type { AcousticStage } from '../../../src/engine/ports';
 import { validateCalibration, type Calibration } from '../../../src/match/confidence';
 import type { Posteriors } from '../../../src/match/types';
 import { fetchBytes, type LentModels } from './fetchModel';
+import { openWasmSession } from './session';
 
 /** The server's acoustic model, run by onnxruntime-web (WebAssembly, one thread) in this worker. */
 export class BrowserAcousticModel implements AcousticStage {
@@ -22,12 +23,7 @@ export class BrowserAcousticModel implements AcousticStage {
     const calibration = lent.calibration === null ? undefined : validateCalibration(lent.calibration);
     const unitMap = card.unit_mapping === undefined ? undefined : mapVocabulary(card.units, card.blank ?? 0, card.unit_mapping);
     const graph = await fetchBytes(lent.file);
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(graph, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-    } catch (err) {
-      throw new ModelError('load_failed', `this browser cannot run ${card.name}: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    const session = await openWasmSession(graph, card.name, (m) => new ModelError('load_failed', m));
     return new BrowserAcousticModel(card, calibration, session, unitMap);
   }
 

@@ -1,4 +1,3 @@
-import * as ort from 'onnxruntime-web/wasm';
 import { OpenOnce } from '../../../src/acoustic/openOnce';
 import { planChunks } from '../../../src/audio/chunks';
 import { isSilent } from '../../../src/audio/vad';
@@ -21,9 +20,6 @@ import type { BrowserMode, IdentifyReply, IdentifyRequest } from './protocol';
 
 const CANDIDATES = 10;
 const TOP = 5;
-
-// Threads need a cross-origin-isolated page; the models are small enough for one.
-ort.env.wasm.numThreads = 1;
 
 /** Only chunking and the silence check run here; the page has decoded the recording already. */
 const audioStage: AudioStage = {
