@@ -185,6 +185,10 @@ describe('HTTP API without the model', () => {
     const bytes = Buffer.from(await response.arrayBuffer());
     assert.equal(bytes.length, body.size_bytes);
     assert.equal(createHash('sha256').update(bytes).digest('hex'), body.card.sha256);
+    const again = await t.request(body.file, { headers: { 'if-none-match': `"${body.card.sha256}"` } });
+    assert.equal(again.status, 304, 'a browser holding the file gets no second copy');
+    assert.equal((await again.arrayBuffer()).byteLength, 0);
+    assert.equal((await t.request(body.file, { headers: { 'if-none-match': '"other"' } })).status, 200);
   });
 
   it('on loopback, answers only requests addressed to a loopback name (no DNS rebinding)', async () => {

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AcousticModel } from '../../acoustic/model.js';
 import type { FileSpec } from '../../embed/cardSchema.js';
 import type { ClapModel } from '../../embed/models.js';
@@ -61,24 +61,24 @@ export function browserModelRoutes(app: FastifyInstance, ctx: ServerContext): vo
     };
   });
 
-  app.get(BROWSER_MODEL_PATHS.acoustic, async (_req, reply) => {
+  app.get(BROWSER_MODEL_PATHS.acoustic, async (req, reply) => {
     const model = await acoustic();
-    return sendModelFile(reply, model.dir, model.card);
+    return sendModelFile(req, reply, model.dir, model.card);
   });
-  app.get(BROWSER_MODEL_PATHS.clapAudio, async (_req, reply) => {
+  app.get(BROWSER_MODEL_PATHS.clapAudio, async (req, reply) => {
     const model = await clapOrFail();
-    return sendModelFile(reply, model.dir, model.card.audio);
+    return sendModelFile(req, reply, model.dir, model.card.audio);
   });
-  app.get(BROWSER_MODEL_PATHS.clapVerses, async (_req, reply) => {
+  app.get(BROWSER_MODEL_PATHS.clapVerses, async (req, reply) => {
     const model = await clapOrFail();
-    return sendModelFile(reply, model.dir, model.card.verses);
+    return sendModelFile(req, reply, model.dir, model.card.verses);
   });
 }
 
-function sendModelFile(reply: FastifyReply, dir: string, spec: FileSpec): FastifyReply {
-  return reply
-    .type('application/octet-stream')
-    .header('etag', `"${spec.sha256}"`)
-    .header('cache-control', 'no-cache')
-    .send(createReadStream(join(dir, spec.file)));
+/** A model file, or 304 when the browser holds this very file already (its ETag is the card's SHA-256): a page reload fetches no model again. */
+function sendModelFile(req: FastifyRequest, reply: FastifyReply, dir: string, spec: FileSpec): FastifyReply {
+  const etag = `"${spec.sha256}"`;
+  reply.header('etag', etag).header('cache-control', 'no-cache');
+  if (req.headers['if-none-match'] === etag) return reply.code(304).send();
+  return reply.type('application/octet-stream').send(createReadStream(join(dir, spec.file)));
 }
