@@ -36,7 +36,7 @@ export function graphFeeds<T>(samples: Float32Array, card: ModelCard, inputNames
   return feeds;
 }
 
-/** Inputs other than the audio that graphFeeds fills in itself. */
+/** Whether a graph input may take the audio: any but the attention mask, which graphFeeds fills in itself. */
 export const isAudioInput = (name: string): boolean => name !== ATTENTION_MASK;
 
 /** The samples as the graph takes them: padded to MIN_INPUT_S, scaled as the card says, in a buffer of their own. */

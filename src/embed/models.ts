@@ -79,7 +79,7 @@ export class ClapModel implements ClipEmbedder {
 
   /** The clip's embedding (L2-normalised by the graph). */
   async embedClip(samples: Float32Array): Promise<Float32Array> {
-    const input = paddedInput(samples, 16000);
+    const input = paddedInput(samples, this.card.sample_rate);
     const tensor = new this.ort.Tensor('float32', input, [1, input.length]);
     return runVector(await this.audioTower.get(), { [this.card.audio.input]: tensor }, this.card.audio.output, 'QuranCLAP audio tower');
   }

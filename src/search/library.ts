@@ -144,7 +144,7 @@ export class Library {
    * Null when the folder is no longer in the library (it is never added back here).
    */
   async rescan(folder: string): Promise<AddResult | null> {
-    if (!this.store.roots().some((r) => r.path === folder)) return null;
+    if (!this.rootAt(folder)) return null;
     // A folder gone from disk (an unplugged drive) keeps its recordings: a scan would find nothing and drop them all.
     const info = await stat(folder).catch(() => undefined);
     if (!info?.isDirectory()) throw new LibraryError('not_found', `${folder} is no longer on disk; its recordings stay in the library`);
@@ -157,17 +157,22 @@ export class Library {
     const { files, truncated } = await scanAudioFiles(folder, this.options.scanLimits ?? DEFAULT_SCAN_LIMITS);
     const removed = await this.dropDeleted(folder, files);
     // Looked up after the awaits: a root removed meanwhile stays removed, and gets no recordings.
-    const root = this.store.roots().find((r) => r.path === folder);
+    const root = this.rootAt(folder);
     return root ? { ...this.addFound(root, files, label, queue), removed, truncated } : null;
   }
 
   /** The root of a resolved folder, added (and announced) when new. */
   private ensureRoot(folder: string): LibraryRoot {
-    const known = this.store.roots().find((r) => r.path === folder);
+    const known = this.rootAt(folder);
     if (known) return known;
     const root = this.store.addRoot(folder);
     this.notifyRootsChanged();
     return root;
+  }
+
+  /** The library folder at exactly `folder`, if it is one. */
+  private rootAt(folder: string): LibraryRoot | undefined {
+    return this.store.roots().find((r) => r.path === folder);
   }
 
   private notifyRootsChanged(): void {

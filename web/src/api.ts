@@ -1,6 +1,7 @@
 /** The server's JSON, as far as the UI reads it. */
 import type { IdentifyResponse } from '../../src/server/identifyResponse';
 import type { VerseDetails } from '../../src/search/verseInfo';
+import type { LentModels } from './inBrowser/fetchModel';
 
 /** POST /identify's answer, and the in-browser engine's: one type, the server's (src/server/identifyResponse.ts). */
 export type { IdentifyResponse, VerseDetails };
@@ -129,7 +130,7 @@ export async function browserModes(): Promise<('hybrid' | 'full')[]> {
   try {
     const response = await fetch('/browser-model');
     if (!response.ok) return [];
-    const lent = (await response.json()) as { hybrid: unknown };
+    const lent = (await response.json()) as LentModels;
     return lent.hybrid ? ['hybrid', 'full'] : ['full'];
   } catch {
     return [];
