@@ -5,10 +5,14 @@
   /usr/bin/python3 train/synthesize.py /tmp/synth/mbrola-ar1 --voice mb-ar1 --random 1000 --seed 101
   /usr/bin/python3 train/synthesize.py /tmp/synth/held-ar1 --voice mb-ar1 --random 100 --exclude /tmp/synth/mbrola-ar1
   /usr/bin/python3 train/synthesize.py /tmp/synth/espeak-ar --verse 112:1 --verse 112:2 --speed 150 150 --pitch 50 50
+  /usr/bin/python3 train/synthesize.py /tmp/synth/accent-id --voice id --reading latin --random 400 --exclude ../shared/data/dev/manifest.json
 then: /usr/bin/python3 train/prepare.py everyayah /tmp/synth/mbrola-ar1 .cache/mbrola-ar1
 
 Writes one `SSSAAA.wav` per verse into the output folder, whose name becomes the voice's reciter name.
 Each verse gets its own speaking rate and pitch, drawn from --speed and --pitch.
+--reading gives voices of other languages a text they can read (ayat_train/readings.py): `plain`
+Arabic script for the Persian voice `fa`, a Latin transliteration for `id`, `ms`, `tr`, `sw`, `en-us`,
+`fr`…: recitation with a non-Arab reader's accent, labelled with the verse's units all the same.
 `mb-ar1` and `mb-ar2` are MBROLA voices, diphones cut from recordings of two men. They are not
 espeak-ng's formant synthesis. Debian ships them in contrib: `apt install mbrola mbrola-ar1 mbrola-ar2`.
 """
@@ -23,7 +27,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ayat_train import data, units  # noqa: E402
+from ayat_train import data, readings, units  # noqa: E402
 
 
 class SynthesisError(RuntimeError):
@@ -48,6 +52,13 @@ def choose_verses(known: list[tuple[int, int]], asked: list[tuple[int, int]], co
     return pool if asked else rng.sample(pool, min(count, len(pool)))
 
 
+def excluded_verses(source: str) -> set[tuple[int, int]]:
+    """The verses of an EveryAyah-style folder, or of a benchmark manifest.json."""
+    if source.endswith(".json"):
+        return {v for clip in data.read_benchmark_manifest(source) for v in clip.verses}
+    return {clip.verses[0] for clip in data.read_everyayah_folder(source)}
+
+
 def speak(text: str, voice: str, speed: int, pitch: int, wav: Path) -> None:
     r = subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-w", str(wav), text],
                        capture_output=True, text=True)
@@ -63,8 +74,12 @@ def main(argv=None) -> int:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--verse", type=parse_verse, action="append", default=[], help="SURAH:AYAH (repeatable)")
     which.add_argument("--random", type=int, metavar="N", help="N verses drawn at random (seeded by --seed)")
-    p.add_argument("--exclude", action="append", default=[], metavar="FOLDER",
-                   help="skip verses that already have a file there (a held-out set on other ayat; repeatable)")
+    p.add_argument("--exclude", action="append", default=[], metavar="FOLDER|MANIFEST",
+                   help="skip verses that already have a file there (a held-out set on other ayat), or the verses of "
+                        "a benchmark manifest.json (repeatable)")
+    p.add_argument("--reading", choices=sorted(readings.READINGS), default="uthmani",
+                   help="the text the voice is given: uthmani (Arabic voices), plain (Arabic script without marks: fa), "
+                        "latin (a transliteration: id, ms, tr, sw, en-us, fr…)")
     p.add_argument("--speed", type=int, nargs=2, default=[110, 170], metavar=("LO", "HI"), help="words per minute")
     p.add_argument("--pitch", type=int, nargs=2, default=[10, 90], metavar=("LO", "HI"), help="espeak-ng pitch, 0-99")
     p.add_argument("--seed", type=int, default=1)
@@ -74,13 +89,15 @@ def main(argv=None) -> int:
         return 1
     rng = random.Random(args.seed)
     texts = units.verse_texts()
-    excluded = {clip.verses[0] for folder in args.exclude for clip in data.read_everyayah_folder(folder)}
+    excluded = {v for source in args.exclude for v in excluded_verses(source)}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     try:
         verses = choose_verses(sorted(texts), args.verse, args.random, excluded, rng)
+        read = readings.READINGS[args.reading]
+        spelled = set(units.rules()["muqattaat"]["verses"])
         for s, a in verses:
-            speak(texts[(s, a)], args.voice, rng.randint(*args.speed), rng.randint(*args.pitch), out / f"{s:03d}{a:03d}.wav")
+            speak(read(texts[(s, a)], f"{s}:{a}" in spelled), args.voice, rng.randint(*args.speed), rng.randint(*args.pitch), out / f"{s:03d}{a:03d}.wav")
     except SynthesisError as e:
         print(f"synthesize: {e}", file=sys.stderr)
         return 1

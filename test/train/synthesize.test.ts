@@ -1,9 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runPython } from '../helpers/python.js';
+import { runPython, trainPythonJson } from '../helpers/python.js';
 
 // train/synthesize.py: espeak-ng recitations in EveryAyah layout, the synthetic voices of training.
 let dir = '';
@@ -51,4 +51,47 @@ test('a verse that does not exist, a malformed one, or a missing voice: a one-li
   assert.equal(noVoice.status, 1);
   assert.match(noVoice.stderr, /could not speak with voice 'mb-zz9' \(MBROLA voices: apt install mbrola/);
   assert.doesNotMatch(noVoice.stderr, /Traceback/);
+});
+
+test('readings: a Latin transliteration and plain Arabic script for voices that cannot read the Uthmani text', () => {
+  const out = trainPythonJson<{ latin: Record<string, string>; plain: Record<string, string>; badLatin: string[]; markedPlain: string[] }>(`
+import re, unicodedata
+from ayat_train import readings, units
+texts = units.verse_texts()
+spelled = set(units.rules()["muqattaat"]["verses"])
+def latin(s, a): return readings.latin_reading(texts[(s, a)], f"{s}:{a}" in spelled)
+def plain(s, a): return readings.plain_arabic(texts[(s, a)], f"{s}:{a}" in spelled)
+print(json.dumps({
+  "latin": {k: latin(*map(int, k.split(":"))) for k in ("1:1", "1:2", "1:4", "2:26", "2:255", "36:1", "112:4")},
+  "plain": {k: plain(*map(int, k.split(":"))) for k in ("1:1", "2:4", "36:1")},
+  "badLatin": [f"{s}:{a}" for (s, a) in texts if not re.fullmatch(r"[a-z' ]+", latin(s, a))],
+  "markedPlain": [f"{s}:{a}" for (s, a) in texts if any(unicodedata.category(c) == "Mn" for c in plain(s, a))],
+}))
+`);
+  assert.equal(out.latin['1:1'], 'bismi llahi rrahmaani rrahiimi');
+  assert.equal(out.latin['1:2'], "alhamdu lillahi rabbi l'aalamiina", 'a verse opening on a wasla starts with its vowel');
+  assert.equal(out.latin['1:4'], 'maaliki yawmi ddiini', 'dagger alef: a long a; the l of al- goes before a sun letter');
+  assert.match(out.latin['2:26']!, /\bmatsalan\b.*\bba'uudhatan\b/, 'the open fathatan of this text');
+  assert.match(out.latin['2:255']!, /\bsinatun walaa nawmun\b/, 'the open dammatan');
+  assert.match(out.latin['2:255']!, /\bya'uuduhuu\b/, 'hamza above a seat; small waw, a long u');
+  assert.equal(out.latin['36:1'], 'yaa siin', 'disjoint letters are read by their names');
+  assert.equal(out.latin['112:4'], "walam yakun llahuu kufuwan 'ahadu", 'small waw: a long u');
+  assert.equal(out.plain['1:1'], 'بسم الله الرحمان الرحيم');
+  assert.equal(out.plain['2:4'], 'والذين يؤمنون بما أنزل إليك وما أنزل من قبلك وبالأخرة هم يوقنون');
+  assert.equal(out.plain['36:1'], 'يا سين');
+  assert.deepEqual(out.badLatin, [], 'every verse transliterates to lower-case Latin letters, apostrophes and spaces');
+  assert.deepEqual(out.markedPlain, [], 'no verse keeps a combining mark in plain script');
+});
+
+test('--reading latin speaks a transliteration with another language\'s voice; --exclude takes a benchmark manifest', () => {
+  const manifest = path.join(dir, 'manifest.json');
+  writeFileSync(manifest, JSON.stringify({ samples: [{ id: 'x', file: 'x.opus', expected_verses: [{ surah: 112, ayah: 1 }] }] }));
+  const folder = path.join(dir, 'accent-id');
+  const r = synthesize([folder, '--voice', 'id', '--reading', 'latin', '--verse', '1:1']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(readFileSync(path.join(folder, '001001.wav')).length > 16_000);
+  const held = path.join(dir, 'held-112');
+  const all112 = ['112:1', '112:2', '112:3', '112:4'];
+  assert.equal(synthesize([held, ...all112.flatMap((v) => ['--verse', v]), '--exclude', manifest]).status, 0);
+  assert.deepEqual(readdirSync(held).sort(), ['112002.wav', '112003.wav', '112004.wav']);
 });
