@@ -10,6 +10,8 @@ then: /usr/bin/python3 train/prepare.py everyayah /tmp/synth/mbrola-ar1 .cache/m
 
 Writes one `SSSAAA.wav` per verse into the output folder, whose name becomes the voice's reciter name.
 Each verse gets its own speaking rate and pitch, drawn from --speed and --pitch.
+The Arabic voices get the Uthmani text with the signs espeak-ng would spell out ("letter 0653")
+rewritten or dropped (`--reading arabic`, the default; `uthmani` gives the text as it is).
 --reading gives voices of other languages a text they can read (ayat_train/readings.py): `plain`
 Arabic script for the Persian voice `fa`, a Latin transliteration for `id`, `ms`, `tr`, `sw`, `en-us`,
 `fr`…: recitation with a non-Arab reader's accent, labelled with the verse's units all the same.
@@ -77,9 +79,10 @@ def main(argv=None) -> int:
     p.add_argument("--exclude", action="append", default=[], metavar="FOLDER|MANIFEST",
                    help="skip verses that already have a file there (a held-out set on other ayat), or the verses of "
                         "a benchmark manifest.json (repeatable)")
-    p.add_argument("--reading", choices=sorted(readings.READINGS), default="uthmani",
-                   help="the text the voice is given: uthmani (Arabic voices), plain (Arabic script without marks: fa), "
-                        "latin (a transliteration: id, ms, tr, sw, en-us, fr…)")
+    p.add_argument("--reading", choices=sorted(readings.READINGS), default="arabic",
+                   help="the text the voice is given: arabic (Arabic voices: the Uthmani text without the signs espeak-ng "
+                        "would spell out), uthmani (as it is, as the shipped model's espeak-ng sets were made), plain "
+                        "(Arabic script without marks: fa), latin (a transliteration: id, ms, tr, sw, en-us, fr…)")
     p.add_argument("--speed", type=int, nargs=2, default=[110, 170], metavar=("LO", "HI"), help="words per minute")
     p.add_argument("--pitch", type=int, nargs=2, default=[10, 90], metavar=("LO", "HI"), help="espeak-ng pitch, 0-99")
     p.add_argument("--seed", type=int, default=1)

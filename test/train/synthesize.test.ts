@@ -95,3 +95,19 @@ test('--reading latin speaks a transliteration with another language\'s voice; -
   assert.equal(synthesize([held, ...all112.flatMap((v) => ['--verse', v]), '--exclude', manifest]).status, 0);
   assert.deepEqual(readdirSync(held).sort(), ['112002.wav', '112003.wav', '112004.wav']);
 });
+
+test('the arabic reading leaves espeak-ng nothing to spell out code point by code point, as the raw Uthmani text does', () => {
+  const out = trainPythonJson<{ raw: number; fixed: number; fixedIsRawLessMadda: boolean }>(`
+import subprocess
+from ayat_train import readings, units
+texts = units.verse_texts()
+verses = [(1, 7), (2, 255), (4, 1), (55, 13), (114, 1)]
+def spelled(text):  # espeak-ng's Arabic voice says "letter 0653" (Arabic "harf ...") for a sign it does not know
+    return subprocess.run(["espeak-ng", "-v", "ar", "-q", "-x", text], capture_output=True, text=True, check=True).stdout.count("l'et@")
+print(json.dumps({"raw": sum(spelled(texts[v]) for v in verses), "fixed": sum(spelled(readings.espeak_arabic(texts[v])) for v in verses),
+                  "fixedIsRawLessMadda": readings.espeak_arabic(texts[(1, 7)]) == texts[(1, 7)].replace("\u0653", "")}))
+`);
+  assert.ok(out.raw > 0, 'the raw Uthmani text makes espeak-ng spell signs out (the check can see it)');
+  assert.equal(out.fixed, 0);
+  assert.ok(out.fixedIsRawLessMadda, '1:7 loses only the madda of ٱلضَّآلِّينَ, whose alef is still read long');
+});

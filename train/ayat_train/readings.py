@@ -1,6 +1,9 @@
 """A verse's Uthmani text rewritten for espeak-ng voices that cannot read it as it is.
 
-Arabic voices read the Uthmani text itself. A Persian voice reads Arabic script but spells harakat
+espeak-ng's Arabic voice reads most of the Uthmani text but spells out, code point by code point
+("letter 0653"), the signs it does not know: the madda, this text's open tanween, the small waw,
+ya and meem, the waqf signs. `espeak_arabic` writes those as the letters and marks it knows, or
+drops them. A Persian voice reads Arabic script but spells harakat
 and Quranic marks out by name, so it gets the bare letters (`plain_arabic`). Voices of other
 languages (Indonesian, Malay, Turkish, Swahili, English, French) read a Latin transliteration in
 Indonesian-style spelling (`latin_reading`), each with its own accent: the way a non-Arab reader
@@ -30,6 +33,18 @@ LATIN = {
 LETTER_NAMES = {"ا": "alif", "ل": "laam", "م": "miim", "ص": "shaad", "ر": "raa", "ك": "kaaf", "ه": "haa",
                 "ي": "yaa", "ع": "'ayn", "ط": "thaa", "س": "siin", "ح": "haa", "ق": "qaaf", "ن": "nuun"}
 QURANIC_SIGNS = re.compile("[\u06d6-\u06ed\u0640]")
+
+
+ESPEAK_ARABIC = str.maketrans({
+    "\u0657": "\u064b", "\u065e": "\u064c", "\u0656": "\u064d",  # open tanween -> tanween
+    SMALL_WAW: "و", SMALL_YA: "ي", SMALL_YA_2: "ي", "\u06e8": "ن",  # pronounced small letters
+    **{c: None for c in "\u0653\u065c\u06d6\u06d7\u06d8\u06d9\u06da\u06db\u06dc\u06de\u06e0\u06e2\u06e4\u06e9\u06ec\u06ed"},
+})
+
+
+def espeak_arabic(text: str, muqattaat: bool = False) -> str:
+    """The Uthmani text with every sign espeak-ng's Arabic voice would spell out rewritten or dropped."""
+    return re.sub(r"\s+", " ", text.translate(ESPEAK_ARABIC)).strip()
 
 
 def _spelled(text: str, names: dict[str, str]) -> str:
@@ -110,4 +125,5 @@ def latin_reading(text: str, muqattaat: bool = False) -> str:
     return latin
 
 
-READINGS = {"uthmani": lambda text, muqattaat=False: text, "plain": plain_arabic, "latin": latin_reading}
+READINGS = {"arabic": espeak_arabic, "uthmani": lambda text, muqattaat=False: text, "plain": plain_arabic,
+            "latin": latin_reading}
