@@ -97,7 +97,7 @@ test('--reading latin speaks a transliteration with another language\'s voice; -
 });
 
 test('the arabic reading leaves espeak-ng nothing to spell out code point by code point, as the raw Uthmani text does', () => {
-  const out = trainPythonJson<{ raw: number; fixed: number; fixedIsRawLessMadda: boolean }>(`
+  const out = trainPythonJson<{ raw: number; fixed: number; fixedIsRawLessMadda: boolean; named: string }>(`
 import subprocess
 from ayat_train import readings, units
 texts = units.verse_texts()
@@ -105,9 +105,11 @@ verses = [(1, 7), (2, 255), (4, 1), (55, 13), (114, 1)]
 def spelled(text):  # espeak-ng's Arabic voice says "letter 0653" (Arabic "harf ...") for a sign it does not know
     return subprocess.run(["espeak-ng", "-v", "ar", "-q", "-x", text], capture_output=True, text=True, check=True).stdout.count("l'et@")
 print(json.dumps({"raw": sum(spelled(texts[v]) for v in verses), "fixed": sum(spelled(readings.espeak_arabic(texts[v])) for v in verses),
-                  "fixedIsRawLessMadda": readings.espeak_arabic(texts[(1, 7)]) == texts[(1, 7)].replace("\u0653", "")}))
+                  "fixedIsRawLessMadda": readings.espeak_arabic(texts[(1, 7)]) == texts[(1, 7)].replace("\u0653", ""),
+                  "named": readings.espeak_arabic(texts[(2, 1)], True)}))
 `);
   assert.ok(out.raw > 0, 'the raw Uthmani text makes espeak-ng spell signs out (the check can see it)');
   assert.equal(out.fixed, 0);
   assert.ok(out.fixedIsRawLessMadda, '1:7 loses only the madda of ٱلضَّآلِّينَ, whose alef is still read long');
+  assert.equal(out.named, 'أَلِفْ لَامْ مِيمْ', 'disjoint letters are written as the names they are recited by');
 });

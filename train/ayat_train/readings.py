@@ -3,8 +3,8 @@
 espeak-ng's Arabic voice reads most of the Uthmani text but spells out, code point by code point
 ("letter 0653"), the signs it does not know: the madda, this text's open tanween, the small waw,
 ya and meem, the waqf signs. `espeak_arabic` writes those as the letters and marks it knows, or
-drops them. A Persian voice reads Arabic script but spells harakat
-and Quranic marks out by name, so it gets the bare letters (`plain_arabic`). Voices of other
+drops them. A Persian voice reads Arabic script but spells harakat and Quranic marks out by name,
+so it gets the bare letters (`plain_arabic`). Voices of other
 languages (Indonesian, Malay, Turkish, Swahili, English, French) read a Latin transliteration in
 Indonesian-style spelling (`latin_reading`), each with its own accent: the way a non-Arab reader
 recites. The training labels stay the verse's units; only what the voice is given changes.
@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
-from .units import rules
 
 FATHA, DAMMA, KASRA, SHADDA, ROUND_SUKUN = "\u064e", "\u064f", "\u0650", "\u0651", "\u0652"
 DAGGER_ALEF, SMALL_WAW, SMALL_YA, SMALL_YA_2 = "\u0670", "\u06e5", "\u06e6", "\u06e7"
@@ -32,9 +30,9 @@ LATIN = {
 # disjoint letters opening 30 verses (units.json "muqattaat") are recited by their names
 LETTER_NAMES = {"ا": "alif", "ل": "laam", "م": "miim", "ص": "shaad", "ر": "raa", "ك": "kaaf", "ه": "haa",
                 "ي": "yaa", "ع": "'ayn", "ط": "thaa", "س": "siin", "ح": "haa", "ق": "qaaf", "ن": "nuun"}
+ARABIC_LETTER_NAMES = {"ا": "أَلِفْ", "ل": "لَامْ", "م": "مِيمْ", "ص": "صَادْ", "ر": "رَا", "ك": "كَافْ", "ه": "هَا",
+                       "ي": "يَا", "ع": "عَيْنْ", "ط": "طَا", "س": "سِينْ", "ح": "حَا", "ق": "قَافْ", "ن": "نُونْ"}
 QURANIC_SIGNS = re.compile("[\u06d6-\u06ed\u0640]")
-
-
 ESPEAK_ARABIC = str.maketrans({
     "\u0657": "\u064b", "\u065e": "\u064c", "\u0656": "\u064d",  # open tanween -> tanween
     SMALL_WAW: "و", SMALL_YA: "ي", SMALL_YA_2: "ي", "\u06e8": "ن",  # pronounced small letters
@@ -44,6 +42,8 @@ ESPEAK_ARABIC = str.maketrans({
 
 def espeak_arabic(text: str, muqattaat: bool = False) -> str:
     """The Uthmani text with every sign espeak-ng's Arabic voice would spell out rewritten or dropped."""
+    if muqattaat:
+        text = _spelled(text, ARABIC_LETTER_NAMES)
     return re.sub(r"\s+", " ", text.translate(ESPEAK_ARABIC)).strip()
 
 
@@ -57,7 +57,7 @@ def _spelled(text: str, names: dict[str, str]) -> str:
 def plain_arabic(text: str, muqattaat: bool = False) -> str:
     """The letters alone: pronounced small letters written full size, every mark and sign dropped."""
     if muqattaat:
-        text = _spelled(text, rules()["muqattaat"]["names"])
+        text = _spelled(text, ARABIC_LETTER_NAMES)
     text = text.replace(DAGGER_ALEF, "ا").replace("ٱ", "ا").replace(SMALL_WAW, "و").replace(SMALL_YA, "ي")
     text = "".join(c for c in text if unicodedata.category(c) != "Mn")
     return re.sub(r"\s+", " ", QURANIC_SIGNS.sub("", text)).strip()
