@@ -41,7 +41,7 @@ describe('QuranCLAP training pipeline', () => {
     assert.deepEqual(lines.map((l) => l.epoch), Array.from({ length: 30 }, (_, i) => i + 1));
     const first = (lines[0]!.train_loss + lines[1]!.train_loss) / 2;
     const last = (lines[28]!.train_loss + lines[29]!.train_loss) / 2;
-    assert.ok(last < 0.6 * first, `loss ${first} -> ${last}`);
+    assert.ok(last < 0.7 * first, `loss ${first} -> ${last}`);
     assert.ok(typeof lines[29]!.dev_top1 === 'number', 'dev retrieval metrics in the last line');
     assert.ok(existsSync(p('p1', 'best.pt')) && existsSync(p('p1', 'last.pt')));
   });
