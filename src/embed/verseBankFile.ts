@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sha256File } from '../acoustic/hash.js';
+import { sha256Bytes } from '../acoustic/hash.js';
 import type { VerseMatrixSpec } from './cardSchema.js';
 import { EmbedModelError } from './errors.js';
 import { VerseBank } from './verseBank.js';
@@ -14,7 +14,7 @@ export async function loadVerseBank(dir: string, spec: VerseMatrixSpec): Promise
   } catch {
     throw new EmbedModelError('not_found', `verse embeddings ${path} (named in card.json) are missing`);
   }
-  const actual = await sha256File(path);
+  const actual = sha256Bytes(raw);
   if (actual !== spec.sha256) {
     throw new EmbedModelError('hash_mismatch', `${path} does not match card.json (sha256 ${actual.slice(0, 12)}…, card says ${spec.sha256.slice(0, 12)}…)`);
   }
