@@ -116,8 +116,9 @@ def _latin_word(word: str) -> str:
 def latin_reading(text: str, muqattaat: bool = False) -> str:
     """A Latin transliteration, Indonesian-style: 'bismi llahi rrahmaani rrahiimi'."""
     words = text.split()
-    head = _spelled(words[0], LETTER_NAMES) if muqattaat and words else ""
-    latin = " ".join(w for w in ([head] if head else []) + [_latin_word(w) for w in words[bool(head):]] if w)
+    # disjoint letters: the first word spelled by name, in Latin already
+    head, rest = ([_spelled(words[0], LETTER_NAMES)], words[1:]) if muqattaat and words else ([], words)
+    latin = " ".join(w for w in head + [_latin_word(w) for w in rest] if w)
     latin = re.sub(r"\bl(([^aiu' ])\2)", r"\1", latin)  # the l of al- before a sun letter is not said
     latin = re.sub(r"([a-z])\1\1+", r"\1\1", latin)
     if words and words[0].startswith("ٱ"):
