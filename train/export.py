@@ -163,6 +163,16 @@ def write_card(out: Path, model: CtcModel, ckpt: dict, int8: bool, name: str, hi
     return card
 
 
+def carry_source_card(card: dict, ckpt: dict) -> dict:
+    """An imported model exported again before any training step (e.g. to move its `hidden` output)
+    is the model its folder's card describes: keep that card's version, training record and metrics,
+    not the empty record of a checkpoint at step 0."""
+    source = ckpt.get("source_card")
+    if not source or ckpt["state"]["step"] != 0:
+        return card
+    return card | source | {"exported_from": {**ckpt["imported_from"], "note": "re-exported from its import, weights unchanged"}}
+
+
 def write_card_markdown(out: Path, card: dict) -> None:
     t, a = card["training"], card["architecture"]
     lines = [
@@ -218,7 +228,7 @@ def main(argv=None) -> int:
     export_onnx(model, out / "model.onnx", hidden_blocks)
     if args.int8:
         quantize_weights_int8(out / "model.onnx")
-    card = write_card(out, model, ckpt, args.int8, args.name, hidden_blocks)
+    card = carry_source_card(write_card(out, model, ckpt, args.int8, args.name, hidden_blocks), ckpt)
     if args.metrics:
         card["metrics"] |= json.loads(Path(args.metrics).read_text(encoding="utf-8"))
     if args.training_note:

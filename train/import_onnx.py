@@ -113,6 +113,8 @@ def import_model(folder: Path) -> dict:
             "metrics": metrics, "train_hours": card.get("training", {}).get("hours"),
             "train_reciters": card.get("training", {}).get("reciters"),
             "imported_from": {"folder": str(folder), "name": card["name"], "version": card["version"], "sha256": card["sha256"]},
+            # what the folder's card says of how it was made: export.py writes it back while no step has been trained since
+            "source_card": {k: card[k] for k in ("version", "training", "metrics") if k in card},
             # export.py keeps the folder's `hidden` output at the same depth, so a re-export is the same file
             "hidden_blocks": hidden_blocks}
 
