@@ -30,7 +30,7 @@ const CALIBRATED_MODES = Object.keys(MATCHER_CALIBRATIONS).join(' and ');
 /** Candidates kept per clip: enough for top-10. */
 export const BENCH_CANDIDATES = 10;
 
-const OPTIONS = {
+export const BENCH_OPTIONS = {
   manifest: { type: 'string' },
   mode: { type: 'string' },
   ...MODEL_ARGS,
@@ -46,7 +46,7 @@ const OPTIONS = {
 
 /** `ayat bench --manifest …`: returns the exit code (1 when any clip errored). */
 export async function benchCommand(argv: readonly string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({ args: [...argv], options: BENCH_OPTIONS, allowPositionals: true, strict: true });
   if (values.help) {
     io.out(BENCH_HELP);
     return 0;
@@ -149,7 +149,7 @@ function summaryModel(infos: readonly ModelInfo[]): BenchModel {
   };
 }
 
-type BenchValues = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>['values'];
+type BenchValues = ReturnType<typeof parseArgs<{ options: typeof BENCH_OPTIONS; allowPositionals: true; strict: true }>>['values'];
 
 /**
  * Runs each mode in its own process (so each one's peak memory is its own) on the same clips,

@@ -136,6 +136,10 @@ ${benchModeOption(preferred)}
                            full and hybrid) on these clips and write it to FILE; a
                            model folder's own calibration.json (full) or
                            hybrid-calibration.json (hybrid) replaces the built-in one
+  --negatives DIR          one mode: also identify every recording in DIR (speech that
+                           recites no verse; npm run bench:make-negatives -- DIR makes
+                           some) and report how many got a verse; with --fit-calibration
+                           they join the fit as answers that must be refused
   --json                   print the report JSON instead of the table
   -h, --help               show this help
 

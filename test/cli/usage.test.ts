@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { packageRoot, packageVersion } from '../../src/acoustic/packageRoot.js';
+import { BENCH_OPTIONS } from '../../src/cli/benchCommand.js';
 import { runCli, STACK_FRAME } from './cliRunner.js';
 
 function assertUsageError(args: string[], pattern: RegExp): void {
@@ -31,7 +32,7 @@ describe('ayat command line', () => {
     assert.match(identify.stdout, /--top N/);
     const bench = runCli(['bench', '--help']);
     assert.equal(bench.code, 0);
-    assert.match(bench.stdout, /--fit-calibration/);
+    for (const option of Object.keys(BENCH_OPTIONS)) assert.match(bench.stdout, new RegExp(`--${option}\\b`), `bench --help names --${option}`);
     assert.equal(runCli(['help', 'identify']).stdout, identify.stdout);
   });
 
