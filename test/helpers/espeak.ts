@@ -13,7 +13,7 @@ export function speakArabic(text: string, outWav: string, variant = '', speed = 
   if (r.error || r.status !== 0) throw new Error(`espeak-ng failed: ${r.error?.message ?? r.stderr}`);
 }
 
-export function espeakReading(text: string): string {
+function espeakReading(text: string): string {
   return trainPythonJson<string>(
     `from ayat_train.readings import espeak_arabic\nprint(json.dumps(espeak_arabic(${JSON.stringify(text)})))`,
   );
