@@ -1,6 +1,8 @@
 /**
  * Degradations a recording meets outside the studio, for benchmarks (bench/noiseCheck.ts): noise
- * at a chosen signal-to-noise ratio and a telephone band. Deterministic for a given random source.
+ * at a chosen signal-to-noise ratio, a telephone band, and a few seconds cut from the middle of
+ * a recitation (someone who starts recording late and stops early). Deterministic for a given
+ * random source.
  */
 import { resample, SAMPLE_RATE } from '../src/audio/index.js';
 
@@ -96,6 +98,17 @@ export function phoneBand(samples: Float32Array): Float32Array {
   return out;
 }
 
+/**
+ * A window of `seconds` at a random place in the clip (the whole clip when it is shorter): a
+ * piece of a verse, usually starting and ending inside a word.
+ */
+export function cutWindow(samples: Float32Array, seconds: number, random: () => number): Float32Array {
+  const length = Math.round(seconds * SAMPLE_RATE);
+  if (samples.length <= length) return samples;
+  const start = Math.floor(random() * (samples.length - length + 1));
+  return samples.slice(start, start + length);
+}
+
 /** A named way of degrading a 16-kHz clip; `random` drives any noise in it. */
 export interface Degradation {
   readonly name: string;
@@ -112,13 +125,18 @@ function parseStep(part: string): Step {
     const snrDb = Number(noise[2]);
     return (x, random) => addNoise(x, make(x.length, random), snrDb);
   }
-  throw new Error(`unknown condition "${part}" (clean, phone, pink<dB>, white<dB>, joined by +)`);
+  const cut = /^cut(\d+(?:\.\d+)?)$/.exec(part);
+  if (cut && Number(cut[1]) > 0) {
+    const seconds = Number(cut[1]);
+    return (x, random) => cutWindow(x, seconds, random);
+  }
+  throw new Error(`unknown condition "${part}" (clean, phone, pink<dB>, white<dB>, cut<seconds>, joined by +)`);
 }
 
 /**
  * Degradations from a comma-separated list: `clean` (as recorded), `phone` (phoneBand),
- * `pink<dB>` or `white<dB>` (that noise, so many dB below the speech level), or several joined
- * by `+`, applied left to right (`phone+pink10`).
+ * `pink<dB>` or `white<dB>` (that noise, so many dB below the speech level), `cut<seconds>`
+ * (cutWindow), or several joined by `+`, applied left to right (`phone+pink10`, `cut2+pink10`).
  */
 export function parseDegradations(spec: string): Degradation[] {
   return spec

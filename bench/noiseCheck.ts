@@ -1,5 +1,5 @@
 /**
- * How recognition holds up in noise and over a telephone line: every clip of a manifest is
+ * How recognition holds up in noise, over a telephone line and cut short: every clip of a manifest is
  * identified as recorded and again under each degradation (bench/degrade.ts), and scored like
  * `ayat bench` (sequence accuracy, top-5). Answers that miss are split into "no verse found",
  * runs cut short (every verse answered was recited, not every one recited was answered) and

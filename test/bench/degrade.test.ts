@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addNoise, meanPower, parseDegradations, phoneBand, pinkNoise, speechPower, whiteNoise } from '../../bench/degrade.js';
+import { addNoise, cutWindow, meanPower, parseDegradations, phoneBand, pinkNoise, speechPower, whiteNoise } from '../../bench/degrade.js';
 import { seededRandom } from '../../bench/random.js';
 
 const SR = 16000;
@@ -65,5 +65,21 @@ describe('bench degradations', () => {
     assert.ok(Math.abs(db(speechPower(x) / meanPower(noisy.map((v, i) => v - x[i]!))) - 10) < 0.01);
     assert.equal(conditions[2]!.apply(x, seededRandom(1)).length, x.length);
     assert.throws(() => parseDegradations('clean,babble10'), /unknown condition "babble10"/);
+    assert.throws(() => parseDegradations('cut0'), /unknown condition "cut0"/);
+  });
+
+  it('cut<seconds> keeps a window of the clip at a seeded place, the whole clip when it is shorter', () => {
+    const x = Float32Array.from({ length: 5 * SR }, (_, i) => i);
+    const [cut] = parseDegradations('cut1.5');
+    const a = cut!.apply(x, seededRandom(3));
+    assert.equal(a.length, 1.5 * SR);
+    const start = a[0]!;
+    assert.deepEqual(Array.from(a.subarray(0, 3)), [start, start + 1, start + 2], 'a contiguous window');
+    assert.ok(start >= 0 && start + a.length <= x.length);
+    assert.deepEqual(cut!.apply(x, seededRandom(3)), a, 'the same seed, the same window');
+    const starts = new Set(Array.from({ length: 20 }, (_, k) => cutWindow(x, 1.5, seededRandom(100 + k))[0]));
+    assert.ok(starts.size > 10, `windows spread over the clip: ${starts.size} distinct starts`);
+    const short = x.subarray(0, SR);
+    assert.equal(cutWindow(short, 1.5, seededRandom(1)), short);
   });
 });
