@@ -24,6 +24,7 @@ from ayat_train.crops import ALIGNMENT_FILE, viterbi_align  # noqa: E402
 from ayat_train.data import Cache  # noqa: E402
 from ayat_train.metrics import edit_distance, greedy_decode  # noqa: E402
 from ayat_train.model import HOP, CtcModel  # noqa: E402
+from ayat_train.runtime import setup_cpu_torch  # noqa: E402
 from export import load_model  # noqa: E402
 
 MAX_CLIP_UER = 0.4
@@ -58,9 +59,7 @@ def main(argv=None) -> int:
     p.add_argument("--model", required=True, help="checkpoint whose posteriors place the units")
     p.add_argument("--threads", type=int, default=0)
     args = p.parse_args(argv)
-    torch.backends.mkldnn.enabled = False
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    setup_cpu_torch(args.threads)
     model, _ = load_model(args.model)  # refuses a checkpoint of another unit inventory
     for folder in map(Path, args.caches):
         if (folder / ALIGNMENT_FILE).exists():

@@ -20,6 +20,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ayat_train.model import CtcModel, ModelConfig  # noqa: E402
+from ayat_train.runtime import setup_cpu_torch  # noqa: E402
 from train import AudioStore, evaluate  # noqa: E402
 
 
@@ -58,7 +59,7 @@ def main(argv=None) -> int:
     payload["averaged_steps"] = steps
     payload["metrics"] = {}
     if args.dev:
-        torch.backends.mkldnn.enabled = False
+        setup_cpu_torch()
         model = CtcModel(ModelConfig(**payload["config"]))
         model.load_state_dict(payload["model"])
         payload["metrics"] = evaluate(model, AudioStore(args.dev, "cpu"), "cpu")

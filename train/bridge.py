@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import random
 import sys
 import time
 from datetime import date
@@ -41,21 +40,13 @@ from ayat_train.clap.retrieval import retrieval_report  # noqa: E402
 from ayat_train.clap.rules import Refused, check_trainable_rows  # noqa: E402
 from ayat_train.clap.states import file_sha256  # noqa: E402
 from ayat_train.clap.verses import clip_verse, verse_table  # noqa: E402
+from ayat_train.runtime import setup_cpu_torch  # noqa: E402
 
 CARD_FORMAT = "bridge-onnx"
 
 
-def setup(threads: int, seed: int) -> None:
-    torch.backends.mkldnn.enabled = False
-    if threads:
-        torch.set_num_threads(threads)
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-
-
 def cmd_features(args) -> int:
-    setup(args.threads, args.seed)
+    setup_cpu_torch(args.threads, args.seed)
     caches = [data.Cache.load(p) for p in args.audio]
     if not args.eval:
         for c in caches:
@@ -86,7 +77,7 @@ def cmd_features(args) -> int:
 
 
 def cmd_text_space(args) -> int:
-    setup(args.threads, args.seed)
+    setup_cpu_torch(args.threads, args.seed)
     if args.from_npy:
         m = np.load(args.from_npy).astype(np.float32)
         source = {"kind": "external", "source": str(args.from_npy), "name": args.name or Path(args.from_npy).stem}
@@ -128,7 +119,7 @@ def retrieval(model: Bridge, x: torch.Tensor, targets: torch.Tensor, space: torc
 
 
 def cmd_train(args) -> int:
-    setup(args.threads, args.seed)
+    setup_cpu_torch(args.threads, args.seed)
     train = load_features(args.features, "train")
     dev = load_features(args.dev_features) if args.dev_features else None
     space = torch.from_numpy(np.load(args.text_space)).float()
@@ -209,7 +200,7 @@ def load_bridge(path: str) -> tuple[Bridge, dict]:
 
 
 def cmd_export(args) -> int:
-    setup(args.threads, 1)
+    setup_cpu_torch(args.threads, 1)
     model, ckpt = load_bridge(args.checkpoint)
     space_path = args.text_space or ckpt["text_space"]["path"]
     if file_sha256(space_path) != ckpt["text_space"]["sha256"]:

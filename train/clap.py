@@ -22,12 +22,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -39,21 +37,13 @@ from ayat_train.clap.rules import Refused, check_trainable_rows  # noqa: E402
 from ayat_train.clap.states import build_states, file_sha256  # noqa: E402
 from ayat_train.clap.towers import Clap, ClapConfig  # noqa: E402
 from ayat_train.clap.trainer import train  # noqa: E402
-
-
-def setup_torch(threads: int, seed: int) -> None:
-    torch.backends.mkldnn.enabled = False  # oneDNN in torch 1.13 returns wrong Conv1d weight gradients
-    if threads:
-        torch.set_num_threads(threads)
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
+from ayat_train.runtime import setup_cpu_torch  # noqa: E402
 
 
 # --- cache ------------------------------------------------------------------------------------
 
 def cmd_cache(args) -> int:
-    setup_torch(args.threads, args.seed)
+    setup_cpu_torch(args.threads, args.seed)
     caches = [data.Cache.load(p) for p in args.audio]
     if not args.eval:
         for c in caches:
@@ -75,13 +65,13 @@ def cmd_cache(args) -> int:
 # --- train, init, export, evaluate -------------------------------------------------------------
 
 def cmd_train(args) -> int:
-    setup_torch(args.threads, args.seed)
+    setup_cpu_torch(args.threads, args.seed)
     return train(args)
 
 
 def cmd_init(args) -> int:
     """An untrained checkpoint (zero-shot row of the table): acoustic encoder + random heads."""
-    setup_torch(0, args.seed)
+    setup_cpu_torch(0, args.seed)
     cfg = ClapConfig(pooling=args.pooling, tune_layers=args.tune_layers, text_dim=args.text_dim, text_layers=args.text_layers)
     model, acoustic = new_clap(args.acoustic, cfg, args.text_init)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
@@ -92,12 +82,12 @@ def cmd_init(args) -> int:
 
 
 def cmd_export(args) -> int:
-    setup_torch(args.threads, 1)
+    setup_cpu_torch(args.threads, 1)
     return export(args)
 
 
 def cmd_evaluate(args) -> int:
-    setup_torch(args.threads, 1)
+    setup_cpu_torch(args.threads, 1)
     return evaluate(args)
 
 

@@ -27,6 +27,7 @@ from ayat_train.crops import load_alignments, plan_epoch  # noqa: E402
 from ayat_train.data import Cache  # noqa: E402
 from ayat_train.metrics import edit_distance, greedy_decode  # noqa: E402
 from ayat_train.model import CtcModel, ModelConfig, count_params  # noqa: E402
+from ayat_train.runtime import setup_cpu_torch  # noqa: E402
 
 PRESETS = {
     "tiny": ModelConfig(d_model=32, n_layers=1, n_heads=2, ff_mult=2, subsampling=6),
@@ -165,9 +166,7 @@ def main(argv=None) -> int:
     torch.manual_seed(args.seed)
     device = args.device
     if device == "cpu":
-        torch.backends.mkldnn.enabled = False  # oneDNN in torch 1.13 returns wrong Conv1d weight gradients
-        if args.threads:
-            torch.set_num_threads(args.threads)
+        setup_cpu_torch(args.threads)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 

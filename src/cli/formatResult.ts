@@ -1,24 +1,10 @@
 import type { IdentifyResult, WordJson } from '../engine/result.js';
 import { groupSameText, type CandidateGroup } from '../match/sameText.js';
 import { loadQuran, type VerseRef } from '../quran/corpus.js';
+import { formatVerseRuns } from '../quran/verseKey.js';
 
 /** Verses shown with their Arabic text; longer spans are cut with "…". */
 const MAX_TEXT_VERSES = 4;
-
-/** "112:1-4", or "2:285-286, 3:1" when the run crosses surahs or skips. */
-export function formatVerseRuns(verses: readonly VerseRef[]): string {
-  const runs: string[] = [];
-  let i = 0;
-  while (i < verses.length) {
-    const first = verses[i]!;
-    let j = i;
-    while (j + 1 < verses.length && verses[j + 1]!.surah === first.surah && verses[j + 1]!.ayah === verses[j]!.ayah + 1) j++;
-    const last = verses[j]!;
-    runs.push(j === i ? `${first.surah}:${first.ayah}` : `${first.surah}:${first.ayah}-${last.ayah}`);
-    i = j + 1;
-  }
-  return runs.join(', ');
-}
 
 function surahLabel(verses: readonly VerseRef[]): string {
   const quran = loadQuran();
@@ -43,7 +29,7 @@ function capped(items: readonly string[], sep: string, max: number): string {
 }
 
 /** "40:1 = 41:1", or "40:1 = 41:1 = 42:1 = 43:1 and 3 more". */
-const withTwins = (g: CandidateGroup): string => capped([g.verses, ...g.sameText].map(formatVerseRuns), ' = ', TWINS_NAMED + 1);
+const withTwins = (g: CandidateGroup): string => capped([g.verses, ...g.sameText].map((verses) => formatVerseRuns(verses)), ' = ', TWINS_NAMED + 1);
 
 /** The words `--words` reports: the flagged ones, each with where it is, or that all were heard. */
 export function formatWords(words: readonly WordJson[]): string {
@@ -77,7 +63,7 @@ export function formatResult(result: IdentifyResult): string {
     }
     if (result.verses.length > MAX_TEXT_VERSES) lines.push(`  … ${result.verses.length - MAX_TEXT_VERSES} more verses`);
     const same = groups[0]?.sameText ?? [];
-    if (same.length > 0) lines.push(`  the same words are also ${capped(same.map(formatVerseRuns), ', ', TWINS_NAMED)}: a recording cannot tell them apart`);
+    if (same.length > 0) lines.push(`  the same words are also ${capped(same.map((verses) => formatVerseRuns(verses)), ', ', TWINS_NAMED)}: a recording cannot tell them apart`);
     if (result.words) lines.push(`  ${formatWords(result.words)}`);
   }
   const others = result.status === 'ok' ? groups.slice(1) : groups;

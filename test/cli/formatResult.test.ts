@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatResult, formatVerseRuns, formatWords } from '../../src/cli/formatResult.js';
+import { formatResult, formatWords } from '../../src/cli/formatResult.js';
+import { formatVerseRuns } from '../../src/quran/verseKey.js';
 import type { WordJson } from '../../src/engine/result.js';
 import { loadQuran } from '../../src/quran/corpus.js';
 
@@ -12,6 +13,7 @@ describe('human output', () => {
     assert.equal(formatVerseRuns(refs(2, 255)), '2:255');
     assert.equal(formatVerseRuns([...refs(2, 285, 286), ...refs(3, 1)]), '2:285-286, 3:1');
     assert.equal(formatVerseRuns(refs(55, 13, 16)), '55:13, 55:16');
+    assert.equal(formatVerseRuns(refs(112, 1, 2, 3, 4), '–'), '112:1–4', 'the web page joins a run with an en dash');
   });
 
   it('shows reference, surah names, text, confidence, time range and runners-up', () => {

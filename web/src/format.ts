@@ -1,18 +1,8 @@
+import { formatVerseRuns } from '../../src/quran/verseKey';
 import type { VerseRef } from './api';
 
 /** "112:1–4", or "2:285–286, 3:1" when the run crosses surahs or skips. */
-export function formatVerses(verses: readonly VerseRef[]): string {
-  const runs: string[] = [];
-  let i = 0;
-  while (i < verses.length) {
-    const first = verses[i]!;
-    let j = i;
-    while (j + 1 < verses.length && verses[j + 1]!.surah === first.surah && verses[j + 1]!.ayah === verses[j]!.ayah + 1) j++;
-    runs.push(j === i ? `${first.surah}:${first.ayah}` : `${first.surah}:${first.ayah}–${verses[j]!.ayah}`);
-    i = j + 1;
-  }
-  return runs.join(', ');
-}
+export const formatVerses = (verses: readonly VerseRef[]): string => formatVerseRuns(verses, '–');
 
 /** 75.4 → "1:15". */
 export function formatTime(seconds: number): string {
