@@ -3,7 +3,7 @@
  * cutting in the pauses: reciters pause between ayat, so the longest pauses
  * are the likeliest verse boundaries.
  */
-import { frameLevels, speechInLevels, type FrameLevels, type SpeechSegment, type VadOptions } from './vad.js';
+import { detectSpeech, frameLevels, speechInLevels, type FrameLevels, type SpeechSegment, type VadOptions } from './vad.js';
 
 export interface ChunkOptions extends VadOptions {
   /** No chunk is longer than this. Default 30 s. */
@@ -38,6 +38,28 @@ export function planChunks(samples: Float32Array, sampleRate: number, opts: Chun
   const pauseBefore = (i: number): number => pieces[i]!.startS - pieces[i - 1]!.endS;
   const starts = partition(pieces.length, fits, pauseBefore);
   return starts.map((from, c) => ({ startS: pieces[from]!.startS, endS: pieces[(starts[c + 1] ?? pieces.length) - 1]!.endS }));
+}
+
+/** The speech either side of a recording's longest pause, and how long that pause is. */
+export interface PauseSplit {
+  readonly before: SpeechSegment;
+  readonly after: SpeechSegment;
+  readonly pauseS: number;
+}
+
+/** Where the longest pause between two stretches of speech falls; undefined with fewer than two stretches. */
+export function splitAtLongestPause(samples: Float32Array, sampleRate: number, opts: VadOptions = {}): PauseSplit | undefined {
+  const speech = detectSpeech(samples, sampleRate, opts);
+  if (speech.length < 2) return undefined;
+  let at = 1;
+  for (let i = 2; i < speech.length; i++) {
+    if (speech[i]!.startS - speech[i - 1]!.endS > speech[at]!.startS - speech[at - 1]!.endS) at = i;
+  }
+  return {
+    before: { startS: speech[0]!.startS, endS: speech[at - 1]!.endS },
+    after: { startS: speech[at]!.startS, endS: speech[speech.length - 1]!.endS },
+    pauseS: speech[at]!.startS - speech[at - 1]!.endS,
+  };
 }
 
 /**

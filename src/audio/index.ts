@@ -11,4 +11,4 @@ export {
 export { resample, downmix, deinterleave, int16ToFloat32 } from './resample.js';
 export { changeTempo } from './tempo.js';
 export { detectSpeech, isSilent, type SpeechSegment, type VadOptions } from './vad.js';
-export { planChunks, type ChunkOptions } from './chunks.js';
+export { planChunks, splitAtLongestPause, type ChunkOptions, type PauseSplit } from './chunks.js';

@@ -1,6 +1,6 @@
 import type { AcousticModel } from '../acoustic/model.js';
 import { OpenOnce } from '../acoustic/openOnce.js';
-import { decodeAudioBytes, decodeAudioFile, isSilent, planChunks } from '../audio/index.js';
+import { decodeAudioBytes, decodeAudioFile, isSilent, planChunks, splitAtLongestPause } from '../audio/index.js';
 import { loadDefaultMatcher } from './defaultMatcher.js';
 import { Identifier, type IdentifyOptions } from './identify.js';
 import { loadModel } from './loadModel.js';
@@ -19,6 +19,7 @@ export const defaultAudioStage: AudioStage = {
   decodeBytes: (bytes, options) => decodeAudioBytes(bytes, options),
   isSilent: (samples, sampleRate) => isSilent(samples, sampleRate),
   planChunks: (samples, sampleRate, options) => planChunks(samples, sampleRate, options),
+  splitAtLongestPause: (samples, sampleRate) => splitAtLongestPause(samples, sampleRate),
 };
 
 /** The full pipeline with the default stages; the model and matcher load on first need, once (a failed model load is tried again for the next file). */

@@ -49,6 +49,15 @@ const MIN_LEFTOVER_CONFIDENCE = 0.7;
  * 2 of 26 such recordings (`ayat bench --negatives`, full mode).
  */
 const MIN_SPLIT_S = 10;
+/**
+ * A chunk answered "no verse" whose speech has a pause this long is heard again as the two
+ * parts either side of its longest pause (when its speech lasts MIN_PAUSE_SPLIT_SPEECH_S or
+ * more). Speech before a recitation (a word of introduction, a question) otherwise shares the
+ * chunk: its frames drag the confidence down and the verse's alignment drifts into them. Each
+ * part's answer needs MIN_LEFTOVER_CONFIDENCE, as a leftover's does.
+ */
+const SPLIT_PAUSE_S = 0.3;
+const MIN_PAUSE_SPLIT_SPEECH_S = 3;
 
 /** Full mode's stages: CTC posteriors, then the verse matcher. */
 export interface PosteriorStages {
@@ -175,11 +184,21 @@ export class Identifier {
     return { match: mergeChunkResults(perChunk, this.options.maxCandidates), chunkMatches: perChunk };
   }
 
+  /** The two parts of `piece` either side of its longest pause, in the recording's seconds (see SPLIT_PAUSE_S); none when it has no such pause. */
+  private aroundLongestPause(piece: Float32Array, sampleRate: number, offsetS: number): TimeSpan[] {
+    const split = this.audio.splitAtLongestPause(piece, sampleRate);
+    if (!split || split.pauseS < SPLIT_PAUSE_S || split.after.endS - split.before.startS < MIN_PAUSE_SPLIT_SPEECH_S) return [];
+    // Unpadded, unlike chunks: on dev, 0.2 s of the pause around each part found one crowd clip fewer.
+    return [split.before, split.after].map((t) => ({ startS: t.startS + offsetS, endS: t.endS + offsetS }));
+  }
+
   /**
    * The span's answer, and those of the speech it left over (see leftoverSpans), in time order.
-   * A chunk answered "no verse" whose best alignment still leaves speech over is heard again in
-   * parts, since two recitations in one chunk lower the confidence of either one's answer; a
-   * leftover answered so is not cut further (smaller pieces are easier to mistake).
+   * A chunk answered "no verse" is heard again as the parts either side of its longest pause
+   * (see SPLIT_PAUSE_S); if neither part is answered and its best alignment still leaves speech
+   * over, it is heard again in parts that way, since two recitations in one chunk lower the
+   * confidence of either one's answer; a leftover answered so is not cut further (smaller pieces
+   * are easier to mistake).
    */
   private async recogniseSpan(job: SpanJob, span: TimeSpan, depth: number): Promise<MatchResult[]> {
     const { recogniser, samples, sampleRate, timings } = job;
@@ -190,6 +209,12 @@ export class Identifier {
     if (depth > 0 && this.audio.isSilent(piece, sampleRate)) return [];
     const heardFirst = await recogniser.recognise(piece, from / sampleRate, { maxCandidates: this.options.maxCandidates }, timings);
     const result = depth > 0 && heardFirst.confidence < MIN_LEFTOVER_CONFIDENCE ? withheld(heardFirst) : heardFirst;
+    if (result.status !== 'ok' && depth === 0 && job.maxDepth > 0) {
+      const parts = this.aroundLongestPause(piece, sampleRate, from / sampleRate);
+      const found: MatchResult[] = [];
+      for (const part of parts) found.push(...(await this.recogniseSpan(job, part, depth + 1)));
+      if (found.some((r) => r.status === 'ok')) return found.sort((a, b) => startOf(a) - startOf(b));
+    }
     const heard = versesHeard(result);
     const rest = heard && depth < job.maxDepth ? leftoverSpans(span, heard, MIN_LEFTOVER_S) : [];
     if (rest.length === 0) return [result];

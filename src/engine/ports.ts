@@ -20,6 +20,8 @@ export interface AudioStage {
   decodeBytes(bytes: Uint8Array, options: { maxDurationS: number; name: string }): Promise<DecodedAudio>;
   isSilent(samples: Float32Array, sampleRate: number): boolean;
   planChunks(samples: Float32Array, sampleRate: number, options: { maxChunkS: number }): readonly TimeSpan[];
+  /** The speech either side of the longest pause (times within `samples`); undefined with no pause. */
+  splitAtLongestPause(samples: Float32Array, sampleRate: number): { readonly before: TimeSpan; readonly after: TimeSpan; readonly pauseS: number } | undefined;
 }
 
 export interface AcousticStage {

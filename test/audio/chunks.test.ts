@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { planChunks } from '../../src/audio/chunks.js';
+import { planChunks, splitAtLongestPause } from '../../src/audio/chunks.js';
 import { detectSpeech, type SpeechSegment } from '../../src/audio/vad.js';
 import { concat, makeTempDir, speech } from './fixtures.js';
 
@@ -103,5 +103,34 @@ describe('planChunks', () => {
   it('returns no chunks for silence and rejects a tiny maxChunkS', () => {
     assert.deepEqual(planChunks(silence(3), RATE), []);
     assert.throws(() => planChunks(silence(3), RATE, { maxChunkS: 0.5 }), RangeError);
+  });
+});
+
+describe('splitAtLongestPause', () => {
+  const tmp = makeTempDir();
+  after(tmp.remove);
+  let a: Float32Array = new Float32Array(0);
+  let b: Float32Array = new Float32Array(0);
+  before(async () => {
+    a = await speech(tmp.dir, 'بسم الله الرحمن الرحيم', 'a');
+    b = await speech(tmp.dir, 'الحمد لله رب العالمين', 'b');
+  });
+
+  it('finds the longest pause between stretches of speech, and the speech either side', () => {
+    const recording = concat([silence(0.5), a, silence(0.4), b, silence(1.2), a, silence(0.5), b, silence(0.5)]);
+    const found = detectSpeech(recording, RATE);
+    const split = splitAtLongestPause(recording, RATE);
+    assert.ok(split);
+    const longest = 0.5 + a.length / RATE + 0.4 + b.length / RATE;
+    assert.ok(Math.abs(split.before.endS - longest) < 0.15, `before ends at ${split.before.endS}, the pause starts at ${longest}`);
+    assert.ok(Math.abs(split.pauseS - 1.2) < 0.25, `pause ${split.pauseS} s`);
+    assert.equal(split.before.startS, found[0]!.startS);
+    assert.equal(split.after.endS, found[found.length - 1]!.endS);
+    assert.equal(split.after.startS - split.before.endS, split.pauseS);
+  });
+
+  it('is undefined for speech without a pause, and for silence', () => {
+    assert.equal(splitAtLongestPause(concat([silence(0.5), a, silence(0.5)]), RATE), undefined);
+    assert.equal(splitAtLongestPause(silence(2), RATE), undefined);
   });
 });

@@ -7,7 +7,7 @@ import type { MatchResult, Posteriors } from '../../src/match/types.js';
 
 const SR = 16000;
 
-function audioStage(options: { samples?: Float32Array; silent?: boolean; chunks?: TimeSpan[]; fail?: Error }): AudioStage {
+function audioStage(options: { samples?: Float32Array; silent?: boolean; chunks?: TimeSpan[]; pause?: { before: TimeSpan; after: TimeSpan; pauseS: number }; fail?: Error }): AudioStage {
   const samples = options.samples ?? new Float32Array(SR * 10).fill(0.1);
   const decode = async (): Promise<DecodedAudio> => {
     if (options.fail) throw options.fail;
@@ -18,6 +18,7 @@ function audioStage(options: { samples?: Float32Array; silent?: boolean; chunks?
     decodeBytes: decode,
     isSilent: () => options.silent ?? false,
     planChunks: () => options.chunks ?? [{ startS: 0, endS: samples.length / SR }],
+    splitAtLongestPause: () => options.pause,
   };
 }
 
@@ -224,5 +225,43 @@ describe('Identifier: speech a chunk’s answer leaves over', () => {
     const { result } = await new Identifier(stages(eight, matcher)).identifyFile('c.wav');
     assert.equal(result.status, 'no_match');
     assert.equal(calls, 1);
+  });
+});
+
+describe('Identifier: an unanswered chunk with a pause in it', () => {
+  // Speech 0.2–3.0 s (a word of introduction, say), a pause, then a recitation 3.6–7.8 s.
+  const talkThenRecitation = (pauseS = 0.6): AudioStage =>
+    audioStage({ samples: new Float32Array(SR * 8).fill(0.1), pause: { before: { startS: 0.2, endS: 3 }, after: { startS: 3 + pauseS, endS: 7.8 }, pauseS } });
+  const byPart = (recitation: MatchResult, seen: string[] = []): MatchStage =>
+    matcherBy((offsetS, post) => {
+      seen.push(`${offsetS.toFixed(1)}+${lengthS(post).toFixed(1)}`);
+      if (lengthS(post) > 7.9) return heardResult('no_match', 41, [2], 1, 7.8, 0.2);
+      return offsetS > 3 ? recitation : heardResult('no_match', 55, [1], 0.5, 2.5, 0.3);
+    });
+
+  it('is heard again as the parts either side of its longest pause, and the answered part is the answer', async () => {
+    const seen: string[] = [];
+    const { result } = await new Identifier(stages(talkThenRecitation(), byPart(heardResult('ok', 112, [1], 3.7, 7.7, 0.9), seen))).identifyFile('intro.wav');
+    assert.deepEqual(seen, ['0.0+8.0', '0.2+2.8', '3.6+4.2']);
+    assert.equal(result.status, 'ok');
+    assert.deepEqual(result.verses, [{ surah: 112, ayah: 1 }]);
+    assert.equal(result.confidence, 0.9);
+  });
+
+  it('a part needs a leftover’s confidence: answered at 0.6, the chunk stays "no verse"', async () => {
+    const { result } = await new Identifier(stages(talkThenRecitation(), byPart(heardResult('ok', 112, [1], 3.7, 7.7, 0.6)))).identifyFile('intro.wav');
+    assert.equal(result.status, 'no_match');
+  });
+
+  it('a pause under 0.3 s is not cut, nor the windows of ayat follow', async () => {
+    const seen: string[] = [];
+    const answer = heardResult('ok', 112, [1], 3.7, 7.7, 0.9);
+    const short = await new Identifier(stages(talkThenRecitation(0.2), byPart(answer, seen))).identifyFile('intro.wav');
+    assert.equal(short.result.status, 'no_match');
+    assert.deepEqual(seen, ['0.0+8.0']);
+    const id = new Identifier(stages(talkThenRecitation(), byPart(answer, seen)));
+    const window = await id.identifySamples(new Float32Array(SR * 8).fill(0.1), SR, 'window', { matchLeftovers: false });
+    assert.equal(window.result.status, 'no_match');
+    assert.deepEqual(seen, ['0.0+8.0', '0.0+8.0']);
   });
 });

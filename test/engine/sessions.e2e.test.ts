@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { createIdentifier } from '../../src/engine/createIdentifier.js';
 import { BASMALA_TEXT, ISTIADHA_TEXT } from '../../src/match/target.js';
 import { loadQuran } from '../../src/quran/corpus.js';
 import { speakArabic } from '../helpers/espeak.js';
-import { realModelDir } from './realModel.js';
+import { devClip, realModelDir } from './realModel.js';
 
 const RATE = 16000;
 const names = (verses: readonly { surah: number; ayah: number }[]): string => verses.map((v) => `${v.surah}:${v.ayah}`).join(' ');
@@ -49,5 +50,26 @@ describe('a recording of two surahs out of order, with their openings (espeak-ng
     const samples = await recite([ISTIADHA_TEXT, BASMALA_TEXT, ...surah(108)]);
     const { result } = await identifier().identifySamples(samples, RATE, 'istiadha');
     assert.equal(names(result.verses), '108:1 108:2 108:3', 'left over, the isti’adha was heard as 16:98');
+  });
+});
+
+describe('a recitation after a few seconds of ordinary speech (dev reciters, trained model)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ayat-intro-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is found: the chunk is heard again either side of its longest pause', async () => {
+    const intro = join(dir, 'intro.wav');
+    execFileSync('espeak-ng', ['-v', 'ar', '-s', '150', '-w', intro, 'ذَهَبْتُ صَبَاحَ الْيَوْمِ إِلَى السُّوقِ لِأَشْتَرِيَ الْخُبْزَ وَالْحَلِيبَ، ثُمَّ رَجَعْتُ إِلَى الْبَيْتِ']);
+    const talk = (await decodeAudioFile(intro)).samples;
+    const identifier = createIdentifier({ model: realModelDir() });
+    // Heard as one chunk, each of these was "no verse found" (confidence 0.06–0.46) before the pause split.
+    for (const [clip, verse] of [['reciters/husary/112001.opus', '112:1'], ['reciters/alafasy/082001.opus', '82:1'], ['reciters/minshawi/001002.opus', '1:2']] as const) {
+      const recitation = (await decodeAudioFile(devClip(clip))).samples;
+      const samples = joinClips([talk, new Float32Array(0.5 * RATE), recitation]);
+      const { result } = await identifier.identifySamples(samples, RATE, clip);
+      assert.equal(result.status, 'ok', `${clip}: ${result.status} at ${result.confidence}`);
+      assert.equal(names(result.verses), verse);
+      assert.ok(result.start_s > talk.length / RATE, `the answer starts at ${result.start_s} s, inside the talk`);
+    }
   });
 });
