@@ -1,8 +1,8 @@
 /**
  * Degradations a recording meets outside the studio, for benchmarks (bench/noiseCheck.ts): noise
- * at a chosen signal-to-noise ratio, a telephone band, and a few seconds cut from the middle of
- * a recitation (someone who starts recording late and stops early). Deterministic for a given
- * random source.
+ * at a chosen signal-to-noise ratio, a telephone band, a few seconds cut from the middle of a
+ * recitation (someone who starts recording late and stops early), and speech before it (a word
+ * of introduction). Deterministic for a given random source.
  */
 import { resample, SAMPLE_RATE } from '../src/audio/index.js';
 
@@ -109,6 +109,23 @@ export function cutWindow(samples: Float32Array, seconds: number, random: () => 
   return samples.slice(start, start + length);
 }
 
+/** Silence between the speech put before a clip and the clip (see prependSpeech). */
+export const INTRO_PAUSE_S = 0.5;
+
+/** `speech` (a few words of introduction, a question), INTRO_PAUSE_S of silence, then the clip. */
+export function prependSpeech(samples: Float32Array, speech: Float32Array): Float32Array {
+  const pause = Math.round(INTRO_PAUSE_S * SAMPLE_RATE);
+  const out = new Float32Array(speech.length + pause + samples.length);
+  out.set(speech);
+  out.set(samples, speech.length + pause);
+  return out;
+}
+
+/** What some conditions need besides the clip: `intro`'s recordings of speech that is no verse. */
+export interface DegradationContext {
+  readonly intros?: readonly Float32Array[];
+}
+
 /** A named way of degrading a 16-kHz clip; `random` drives any noise in it. */
 export interface Degradation {
   readonly name: string;
@@ -117,8 +134,13 @@ export interface Degradation {
 
 type Step = Degradation['apply'];
 
-function parseStep(part: string): Step {
+function parseStep(part: string, context: DegradationContext): Step {
   if (part === 'phone') return (x) => phoneBand(x);
+  if (part === 'intro') {
+    const intros = context.intros ?? [];
+    if (intros.length === 0) throw new Error('condition "intro" needs recordings of speech to put first (--intro DIR)');
+    return (x, random) => prependSpeech(x, intros[Math.floor(random() * intros.length)]!);
+  }
   const noise = /^(pink|white)(-?\d+(?:\.\d+)?)$/.exec(part);
   if (noise) {
     const make = noise[1] === 'pink' ? pinkNoise : whiteNoise;
@@ -130,21 +152,22 @@ function parseStep(part: string): Step {
     const seconds = Number(cut[1]);
     return (x, random) => cutWindow(x, seconds, random);
   }
-  throw new Error(`unknown condition "${part}" (clean, phone, pink<dB>, white<dB>, cut<seconds>, joined by +)`);
+  throw new Error(`unknown condition "${part}" (clean, phone, pink<dB>, white<dB>, cut<seconds>, intro, joined by +)`);
 }
 
 /**
  * Degradations from a comma-separated list: `clean` (as recorded), `phone` (phoneBand),
  * `pink<dB>` or `white<dB>` (that noise, so many dB below the speech level), `cut<seconds>`
- * (cutWindow), or several joined by `+`, applied left to right (`phone+pink10`, `cut2+pink10`).
+ * (cutWindow), `intro` (one of `context.intros`, seeded, put first: prependSpeech), or several
+ * joined by `+`, applied left to right (`phone+pink10`, `cut2+pink10`).
  */
-export function parseDegradations(spec: string): Degradation[] {
+export function parseDegradations(spec: string, context: DegradationContext = {}): Degradation[] {
   return spec
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '')
     .map((name) => {
-      const steps = name === 'clean' ? [] : name.split('+').map(parseStep);
+      const steps = name === 'clean' ? [] : name.split('+').map((part) => parseStep(part, context));
       return { name, apply: (samples, random) => steps.reduce((x, step) => step(x, random), samples) };
     });
 }

@@ -6,15 +6,19 @@
  * answers naming a verse that was not recited, and of those the confident ones (≥ 0.9):
  *   node dist/bench/noiseCheck.js --manifest ../shared/data/dev/manifest.json [--filter source=tajweedai]
  *     [--mode hybrid] [--model DIR] [--conditions clean,pink10,phone+pink10] [--seed N] [--table report.md]
+ *     [--intro DIR]
  *
- * Conditions are written as parseDegradations reads them.
+ * Conditions are written as parseDegradations reads them; `intro` puts one of the recordings in
+ * --intro DIR (e.g. `npm run bench:make-negatives -- DIR`: speech that is no verse) before each clip.
  */
 import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeAudioFile, SAMPLE_RATE } from '../src/audio/index.js';
 import { parseMode } from '../src/cli/options.js';
 import { lazyModeIdentifier } from '../src/engine/modes.js';
 import type { IdentifyResult } from '../src/engine/result.js';
+import { scanAudioFiles } from '../src/search/scanFolder.js';
 import { parseDegradations } from './degrade.js';
 import { answerText, pct } from './formatReport.js';
 import { scriptSamples, type BenchSample } from './manifest.js';
@@ -98,9 +102,17 @@ function markdown(rows: readonly ConditionRow[], command: string): string {
   ].join('\n');
 }
 
+/** Every recording in `folder`, decoded (the `intro` condition's speech). */
+async function decodeFolder(folder: string): Promise<Float32Array[]> {
+  const { files } = await scanAudioFiles(resolve(folder));
+  if (files.length === 0) throw new Error(`--intro: no audio files in ${folder}`);
+  return Promise.all(files.map(async ({ path }) => (await decodeAudioFile(path)).samples));
+}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { ...CLIP_SCRIPT_OPTIONS, conditions: { type: 'string', default: DEFAULT_CONDITIONS } } });
-  const conditions = parseDegradations(values.conditions);
+  const { values } = parseArgs({ options: { ...CLIP_SCRIPT_OPTIONS, conditions: { type: 'string', default: DEFAULT_CONDITIONS }, intro: { type: 'string' } } });
+  const intros = values.intro === undefined ? [] : await decodeFolder(values.intro);
+  const conditions = parseDegradations(values.conditions, { intros });
   const seed = Number(values.seed);
   const samples = await scriptSamples(values);
   const identifier = lazyModeIdentifier(parseMode(values.mode), { model: values.model });

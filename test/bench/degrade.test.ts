@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addNoise, cutWindow, meanPower, parseDegradations, phoneBand, pinkNoise, speechPower, whiteNoise } from '../../bench/degrade.js';
+import { addNoise, cutWindow, INTRO_PAUSE_S, meanPower, parseDegradations, phoneBand, pinkNoise, speechPower, whiteNoise } from '../../bench/degrade.js';
 import { seededRandom } from '../../bench/random.js';
 
 const SR = 16000;
@@ -81,5 +81,19 @@ describe('bench degradations', () => {
     assert.ok(starts.size > 10, `windows spread over the clip: ${starts.size} distinct starts`);
     const short = x.subarray(0, SR);
     assert.equal(cutWindow(short, 1.5, seededRandom(1)), short);
+  });
+
+  it('intro puts a seeded one of the given recordings and a pause before the clip, and needs recordings', () => {
+    const clip = Float32Array.from({ length: SR }, () => 0.5);
+    const intros = [new Float32Array(SR / 2).fill(-0.25), new Float32Array(SR).fill(0.75)];
+    const [intro] = parseDegradations('intro', { intros });
+    const out = intro!.apply(clip, seededRandom(4));
+    const first = out[0] === -0.25 ? intros[0]! : intros[1]!;
+    assert.equal(out.length, first.length + INTRO_PAUSE_S * SR + clip.length);
+    assert.deepEqual(Array.from(out.subarray(first.length, first.length + INTRO_PAUSE_S * SR)), new Array(INTRO_PAUSE_S * SR).fill(0));
+    assert.deepEqual(out.subarray(out.length - clip.length), clip);
+    const picks = new Set(Array.from({ length: 20 }, (_, k) => intro!.apply(clip, seededRandom(50 + k))[0]));
+    assert.equal(picks.size, 2, 'either recording may come first');
+    assert.throws(() => parseDegradations('intro'), /needs recordings/);
   });
 });
