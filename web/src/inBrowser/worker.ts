@@ -1,5 +1,5 @@
 import { OpenOnce } from '../../../src/acoustic/openOnce';
-import { planChunks } from '../../../src/audio/chunks';
+import { planChunks, splitAtLongestPause } from '../../../src/audio/chunks';
 import { isSilent } from '../../../src/audio/vad';
 import { validateCalibration } from '../../../src/match/confidence';
 import { Identifier } from '../../../src/engine/identify';
@@ -21,12 +21,13 @@ import type { BrowserMode, IdentifyReply, IdentifyRequest } from './protocol';
 const CANDIDATES = 10;
 const TOP = 5;
 
-/** Only chunking and the silence check run here; the page has decoded the recording already. */
+/** Only chunking, pauses and the silence check run here; the page has decoded the recording already. */
 const audioStage: AudioStage = {
   decode: () => Promise.reject(new Error('decode on the page (decodeInBrowser)')),
   decodeBytes: () => Promise.reject(new Error('decode on the page (decodeInBrowser)')),
   isSilent,
   planChunks,
+  splitAtLongestPause,
 };
 
 const lent = new OpenOnce(() => fetchLentModels());
