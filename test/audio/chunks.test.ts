@@ -32,7 +32,7 @@ function rmsAround(samples: Float32Array, t: number, halfS = 0.02): number {
   return Math.sqrt(energy / (to - from));
 }
 
-describe('planChunks', () => {
+describe('planChunks and splitAtLongestPause', () => {
   const tmp = makeTempDir();
   after(tmp.remove);
   let a: Float32Array = new Float32Array(0);
@@ -104,19 +104,8 @@ describe('planChunks', () => {
     assert.deepEqual(planChunks(silence(3), RATE), []);
     assert.throws(() => planChunks(silence(3), RATE, { maxChunkS: 0.5 }), RangeError);
   });
-});
 
-describe('splitAtLongestPause', () => {
-  const tmp = makeTempDir();
-  after(tmp.remove);
-  let a: Float32Array = new Float32Array(0);
-  let b: Float32Array = new Float32Array(0);
-  before(async () => {
-    a = await speech(tmp.dir, 'بسم الله الرحمن الرحيم', 'a');
-    b = await speech(tmp.dir, 'الحمد لله رب العالمين', 'b');
-  });
-
-  it('finds the longest pause between stretches of speech, and the speech either side', () => {
+  it('splitAtLongestPause finds the longest pause between stretches of speech, and the speech either side', () => {
     const recording = concat([silence(0.5), a, silence(0.4), b, silence(1.2), a, silence(0.5), b, silence(0.5)]);
     const found = detectSpeech(recording, RATE);
     const split = splitAtLongestPause(recording, RATE);
@@ -129,7 +118,7 @@ describe('splitAtLongestPause', () => {
     assert.equal(split.after.startS - split.before.endS, split.pauseS);
   });
 
-  it('is undefined for speech without a pause, and for silence', () => {
+  it('splitAtLongestPause is undefined for speech without a pause, and for silence', () => {
     assert.equal(splitAtLongestPause(concat([silence(0.5), a, silence(0.5)]), RATE), undefined);
     assert.equal(splitAtLongestPause(silence(2), RATE), undefined);
   });
