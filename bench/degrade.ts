@@ -5,6 +5,7 @@
  * of introduction). Deterministic for a given random source.
  */
 import { resample, SAMPLE_RATE } from '../src/audio/index.js';
+import { joinClips, sampleAt } from './audioEdit.js';
 
 /** 20-ms frames: the unit over which speech level is measured. */
 const FRAME = Math.round(0.02 * SAMPLE_RATE);
@@ -114,11 +115,7 @@ export const INTRO_PAUSE_S = 0.5;
 
 /** `speech` (a few words of introduction, a question), INTRO_PAUSE_S of silence, then the clip. */
 export function prependSpeech(samples: Float32Array, speech: Float32Array): Float32Array {
-  const pause = Math.round(INTRO_PAUSE_S * SAMPLE_RATE);
-  const out = new Float32Array(speech.length + pause + samples.length);
-  out.set(speech);
-  out.set(samples, speech.length + pause);
-  return out;
+  return joinClips([speech, new Float32Array(sampleAt(INTRO_PAUSE_S)), samples]);
 }
 
 /** What some conditions need besides the clip: `intro`'s recordings of speech that is no verse. */

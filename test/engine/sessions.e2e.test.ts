@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { joinClips } from '../../bench/audioEdit.js';
+import { prependSpeech } from '../../bench/degrade.js';
 import { decodeAudioFile } from '../../src/audio/decode.js';
 import { createIdentifier } from '../../src/engine/createIdentifier.js';
 import { BASMALA_TEXT, ISTIADHA_TEXT } from '../../src/match/target.js';
@@ -65,7 +66,7 @@ describe('a recitation after a few seconds of ordinary speech (dev reciters, tra
     // Heard as one chunk, each of these was "no verse found" (confidence 0.06–0.46) before the pause split.
     for (const [clip, verse] of [['reciters/husary/112001.opus', '112:1'], ['reciters/alafasy/082001.opus', '82:1'], ['reciters/minshawi/001002.opus', '1:2']] as const) {
       const recitation = (await decodeAudioFile(devClip(clip))).samples;
-      const samples = joinClips([talk, new Float32Array(0.5 * RATE), recitation]);
+      const samples = prependSpeech(recitation, talk);
       const { result } = await identifier.identifySamples(samples, RATE, clip);
       assert.equal(result.status, 'ok', `${clip}: ${result.status} at ${result.confidence}`);
       assert.equal(names(result.verses), verse);
