@@ -88,6 +88,24 @@ interface Scored {
   readonly alignment: LocalAlignment;
 }
 
+/** Stream positions [lo, hi). */
+interface StreamRegion {
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** The stream positions a region target spells (its openings aside). */
+function regionOf(rt: RegionTarget): StreamRegion {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of rt.streamPos) {
+    if (p < 0) continue;
+    lo = Math.min(lo, p);
+    hi = Math.max(hi, p + 1);
+  }
+  return { lo, hi };
+}
+
 function keyOf(verses: readonly number[]): string {
   return verses.join(',');
 }
@@ -158,7 +176,7 @@ export class VerseMatcher {
 
     const stats = withRawOnset(frameStats(post, o.align), heard, Math.round(o.onsetS / post.frameShiftS));
     const scored = this.rescore(post, stats, greedy, o);
-    const ranked = rankCandidates(scored);
+    const ranked = rankCandidates([...scored, ...this.besideBest(post, stats, scored, o)]);
     const best = ranked[0];
     if (!best) return noMatch(0);
 
@@ -203,23 +221,74 @@ export class VerseMatcher {
   private rescore(post: Posteriors, stats: FrameStats, greedy: GreedyPath, o: MatcherOptions): Scored[] {
     const out: Scored[] = [];
     let bestScore = stats.nullScore;
-    const prior = o.shortlist?.prior;
     for (const region of this.regions(greedy, o)) {
-      const rt = buildRegionTarget(this.stream, region.lo, region.hi, this.openings, o.boundaryPenalty);
-      const alignment = alignLocal(post, stats, rt.target, { abortBelow: bestScore - o.pruneMargin });
-      if (!alignment) continue;
-      bestScore = Math.max(bestScore, alignment.score);
-      const span = streamSpanOf(rt, alignment.firstUnit, alignment.lastUnit);
-      if (!span) continue;
-      const verses = coveredVerses(this.stream, span, o.spanRule);
-      const bonus = prior && verses.length > 0 ? verses.reduce((a, v) => a + (prior[v] ?? 0), 0) / verses.length : 0;
-      out.push({ verses, score: alignment.score + bonus, rt, alignment });
+      const aligned = this.alignRegion(post, stats, region, o, bestScore - o.pruneMargin);
+      if (!aligned) continue;
+      bestScore = Math.max(bestScore, aligned.alignment.score);
+      if (aligned.scored) out.push(aligned.scored);
     }
     return out;
   }
 
+  /**
+   * The best candidate's region aligned again without the best's verses, on either side of them
+   * within their surah. A region yields one alignment, so a neighbour that differs by a word
+   * (82:18 is ثم and then 82:17) never competed: the margin was taken over some other region's
+   * verse and a near tie read as sure. On dev this listed the neighbour second for 82:17/18 and
+   * 113:3/5 and lowered their confidence, and changed no answer. Verses of the next or previous
+   * surah are no such rival: recited with the answer (113:5, the basmala, 112:1), they are the
+   * next answer, heard as the chunk's leftover (see leftoverSpans).
+   */
+  private besideBest(post: Posteriors, stats: FrameStats, scored: readonly Scored[], o: MatcherOptions): Scored[] {
+    let best: Scored | undefined;
+    for (const s of scored) if (s.verses.length > 0 && (!best || s.score > best.score)) best = s;
+    if (!best) return [];
+    const { verseStart } = this.stream;
+    const region = regionOf(best.rt);
+    const first = best.verses[0]!;
+    const last = best.verses[best.verses.length - 1]!;
+    const sides = [
+      { lo: Math.max(region.lo, verseStart[this.surahBounds(first).first]!), hi: verseStart[first]! },
+      { lo: verseStart[last + 1]!, hi: Math.min(region.hi, verseStart[this.surahBounds(last).last + 1]!) },
+    ];
+    return sides.flatMap((side) => (side.hi > side.lo ? (this.alignRegion(post, stats, side, o, -Infinity)?.scored ?? []) : []));
+  }
+
+  /** The first and last verse indices of verse `v`'s surah. */
+  private surahBounds(v: number): { first: number; last: number } {
+    const { verses } = this.stream;
+    const surah = verses[v]!.surah;
+    let first = v;
+    let last = v;
+    while (first > 0 && verses[first - 1]!.surah === surah) first--;
+    while (last + 1 < verses.length && verses[last + 1]!.surah === surah) last++;
+    return { first, last };
+  }
+
+  /**
+   * Stream region [lo, hi) aligned against the clip (undefined when abandoned below `abortBelow`),
+   * scored as a candidate when the alignment covers verse units: plus the shortlist's prior.
+   */
+  private alignRegion(
+    post: Posteriors,
+    stats: FrameStats,
+    region: StreamRegion,
+    o: MatcherOptions,
+    abortBelow: number,
+  ): { alignment: LocalAlignment; scored: Scored | undefined } | undefined {
+    const rt = buildRegionTarget(this.stream, region.lo, region.hi, this.openings, o.boundaryPenalty);
+    const alignment = alignLocal(post, stats, rt.target, { abortBelow });
+    if (!alignment) return undefined;
+    const span = streamSpanOf(rt, alignment.firstUnit, alignment.lastUnit);
+    if (!span) return { alignment, scored: undefined };
+    const verses = coveredVerses(this.stream, span, o.spanRule);
+    const prior = o.shortlist?.prior;
+    const bonus = prior && verses.length > 0 ? verses.reduce((acc, v) => acc + (prior[v] ?? 0), 0) / verses.length : 0;
+    return { alignment, scored: { verses, score: alignment.score + bonus, rt, alignment } };
+  }
+
   /** The n-gram regions, plus the shortlisted verses' regions that those do not already contain. */
-  private regions(greedy: GreedyPath, o: MatcherOptions): { lo: number; hi: number }[] {
+  private regions(greedy: GreedyPath, o: MatcherOptions): StreamRegion[] {
     const found: { lo: number; hi: number }[] = retrieveRegions(this.index, greedy.ids, o.retrieval);
     const list = o.shortlist;
     if (!list || list.verses.length === 0) return found;

@@ -276,3 +276,21 @@ test('phrases said around a recitation are no verse, and verses holding them are
     assert.ok(res.confidence > 0.9, `${s}:${a} confidence ${res.confidence}`);
   }
 });
+
+test('a neighbour that differs by a word is the runner-up, and the margin is measured from it', () => {
+  const r = rng(13);
+  const listed = (res: MatchResult): string[] => res.candidates.map((c) => c.verses.map(formatRef).join(' '));
+  // 82:18 is ثُمَّ and then 82:17; 113:5 and 113:3 both open وَمِن شَرِّ.
+  for (const [[s, a], neighbour] of [
+    [[82, 17], '82:18'],
+    [[82, 18], '82:17'],
+    [[113, 3], '113:5'],
+  ] as const) {
+    const res = matcher.match(synthPosteriors(units(s, a), r));
+    assert.equal(refs(res), want([s, a]));
+    assert.equal(listed(res)[1], neighbour, listed(res).join(', '));
+    const margin = res.detail!.features.margin ?? NaN;
+    const gap = res.candidates[0]!.score - res.candidates[1]!.score;
+    assert.ok(Math.abs(margin - Math.min(gap, matcher.options.pruneMargin)) < 1e-6, `margin ${margin}, gap ${gap}`);
+  }
+});
