@@ -44,9 +44,10 @@ const MAX_LEFTOVER_DEPTH = 2;
  */
 const MIN_LEFTOVER_CONFIDENCE = 0.7;
 /**
- * A chunk answered "no verse" is heard again in parts only from this length: two recitations
- * take longer, and cutting a few seconds of ordinary speech in two found made-up verses in
- * 2 of 26 such recordings (`ayat bench --negatives`, full mode).
+ * A chunk answered "no verse" with no pause to cut at (see SPLIT_PAUSE_S) is heard again in parts
+ * around its best alignment only from this length: two recitations take longer, and cutting a
+ * few seconds of ordinary speech in two found made-up verses in 2 of 26 such recordings
+ * (`ayat bench --negatives`, full mode).
  */
 const MIN_SPLIT_S = 10;
 /**
@@ -194,11 +195,11 @@ export class Identifier {
 
   /**
    * The span's answer, and those of the speech it left over (see leftoverSpans), in time order.
-   * A chunk answered "no verse" is heard again as the parts either side of its longest pause
-   * (see SPLIT_PAUSE_S); if neither part is answered and its best alignment still leaves speech
-   * over, it is heard again in parts that way, since two recitations in one chunk lower the
-   * confidence of either one's answer; a leftover answered so is not cut further (smaller pieces
-   * are easier to mistake).
+   * A chunk answered "no verse" is heard again in parts, one way: as the parts either side of its
+   * longest pause when it has one (see SPLIT_PAUSE_S); else, when it is long (MIN_SPLIT_S) and
+   * its best alignment leaves speech over, as the aligned part and the rest, since two
+   * recitations in one chunk lower the confidence of either one's answer. A leftover answered so
+   * is not cut further (smaller pieces are easier to mistake).
    */
   private async recogniseSpan(job: SpanJob, span: TimeSpan, depth: number): Promise<MatchResult[]> {
     const { recogniser, samples, sampleRate, timings } = job;
@@ -211,9 +212,11 @@ export class Identifier {
     const result = depth > 0 && heardFirst.confidence < MIN_LEFTOVER_CONFIDENCE ? withheld(heardFirst) : heardFirst;
     if (result.status !== 'ok' && depth === 0 && job.maxDepth > 0) {
       const parts = this.aroundLongestPause(piece, sampleRate, from / sampleRate);
-      const found: MatchResult[] = [];
-      for (const part of parts) found.push(...(await this.recogniseSpan(job, part, depth + 1)));
-      if (found.some((r) => r.status === 'ok')) return found.sort((a, b) => startOf(a) - startOf(b));
+      if (parts.length > 0) {
+        const found: MatchResult[] = [];
+        for (const part of parts) found.push(...(await this.recogniseSpan(job, part, depth + 1)));
+        return found.some((r) => r.status === 'ok') ? found.sort((a, b) => startOf(a) - startOf(b)) : [result];
+      }
     }
     const heard = versesHeard(result);
     const rest = heard && depth < job.maxDepth ? leftoverSpans(span, heard, MIN_LEFTOVER_S) : [];

@@ -253,6 +253,19 @@ describe('Identifier: an unanswered chunk with a pause in it', () => {
     assert.equal(result.status, 'no_match');
   });
 
+  it('parts that are not answered end it: the chunk is not heard again around its alignment as well', async () => {
+    const seen: string[] = [];
+    const matcher = matcherBy((offsetS, post) => {
+      seen.push(`${offsetS.toFixed(1)}+${lengthS(post).toFixed(1)}`);
+      return heardResult('no_match', 111, [1, 2], 10, 20, 0.4);
+    });
+    // 20 s, a pause at 9–9.6 s: long enough, and the alignment (10–20 s) leaves speech over.
+    const audio = audioStage({ samples: new Float32Array(SR * 20).fill(0.1), pause: { before: { startS: 0.2, endS: 9 }, after: { startS: 9.6, endS: 19.8 }, pauseS: 0.6 } });
+    const { result } = await new Identifier(stages(audio, matcher)).identifyFile('long.wav');
+    assert.equal(result.status, 'no_match');
+    assert.deepEqual(seen, ['0.0+20.0', '0.2+8.8', '9.6+10.2']);
+  });
+
   it('a pause under 0.3 s is not cut, nor the windows of ayat follow', async () => {
     const seen: string[] = [];
     const answer = heardResult('ok', 112, [1], 3.7, 7.7, 0.9);
