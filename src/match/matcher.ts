@@ -175,8 +175,8 @@ export class VerseMatcher {
     if (greedy.speechFrames < cal.minSpeechFrames || greedy.ids.length < cal.minTranscriptUnits) return noMatch(0);
 
     const stats = withRawOnset(frameStats(post, o.align), heard, Math.round(o.onsetS / post.frameShiftS));
-    const scored = this.rescore(post, stats, greedy, o);
-    const ranked = rankCandidates([...scored, ...this.besideBest(post, stats, scored, o)]);
+    const byRegion = rankCandidates(this.rescore(post, stats, greedy, o));
+    const ranked = byRegion[0] ? rankCandidates([...byRegion, ...this.besideBest(post, stats, byRegion[0], o)]) : byRegion;
     const best = ranked[0];
     if (!best) return noMatch(0);
 
@@ -239,10 +239,8 @@ export class VerseMatcher {
    * surah are no such rival: recited with the answer (113:5, the basmala, 112:1), they are the
    * next answer, heard as the chunk's leftover (see leftoverSpans).
    */
-  private besideBest(post: Posteriors, stats: FrameStats, scored: readonly Scored[], o: MatcherOptions): Scored[] {
-    let best: Scored | undefined;
-    for (const s of scored) if (s.verses.length > 0 && (!best || s.score > best.score)) best = s;
-    if (!best) return [];
+  private besideBest(post: Posteriors, stats: FrameStats, best: Scored, o: MatcherOptions): Scored[] {
+    if (best.verses.length === 0) return [];
     const { verseStart } = this.stream;
     const region = regionOf(best.rt);
     const first = best.verses[0]!;
