@@ -205,7 +205,8 @@ function commandLine(argv: readonly string[]): string {
 }
 
 /**
- * The parent's Node flags (bin/ayat.js's memory setting), so each mode is measured as the CLI runs;
+ * The parent's Node flags (bin/ayat.js's memory setting; its allocator settings are in the
+ * environment, which the child inherits), so each mode is measured as the CLI runs;
  * not the inspector's: a child would try to listen on the port the parent already holds.
  */
 export function childNodeFlags(execArgv: readonly string[]): string[] {
