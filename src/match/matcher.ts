@@ -46,10 +46,15 @@ export interface MatcherOptions {
   /** Candidates listed in the result. */
   readonly maxCandidates: number;
   /**
-   * Regions that cannot end within this many nats of the best so far are
-   * abandoned mid-alignment; margins are therefore capped at this value.
+   * Regions that cannot end within this many nats of the best so far are abandoned
+   * mid-alignment, and margins are therefore capped: at pruneMargin, or at pruneMarginPerUnit
+   * nats per unit heard where that is more. Scores grow with the clip, so a fixed cap made a long
+   * verse heard perfectly no surer than a short one heard well: 2:255 (184 units, its runner-up
+   * 529 nats behind) came out at confidence 0.80, and every long chunk went through the tempo
+   * retry.
    */
   readonly pruneMargin: number;
+  readonly pruneMarginPerUnit: number;
   /** Verses proposed by another model (hybrid mode): aligned too, whatever the n-gram retrieval finds. */
   readonly shortlist?: Shortlist;
 }
@@ -78,6 +83,7 @@ export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = {
   calibration: DEFAULT_CALIBRATION,
   maxCandidates: 5,
   pruneMargin: 40,
+  pruneMarginPerUnit: 0.5,
 };
 
 /** One rescored region: its alignment and the verses that alignment covers. */
@@ -175,14 +181,15 @@ export class VerseMatcher {
     if (greedy.speechFrames < cal.minSpeechFrames || greedy.ids.length < cal.minTranscriptUnits) return noMatch(0);
 
     const stats = withRawOnset(frameStats(post, o.align), heard, Math.round(o.onsetS / post.frameShiftS));
-    const byRegion = rankCandidates(this.rescore(post, stats, greedy, o));
+    const pruneMargin = Math.max(o.pruneMargin, o.pruneMarginPerUnit * greedy.ids.length);
+    const byRegion = rankCandidates(this.rescore(post, stats, greedy, o, pruneMargin));
     const ranked = byRegion[0] ? rankCandidates([...byRegion, ...this.besideBest(post, stats, byRegion[0], o)]) : byRegion;
     const best = ranked[0];
     if (!best) return noMatch(0);
 
     const runnerUp = ranked.find((c) => !this.sameUnitsAs(best.verses, c.verses));
     const notVerse = Math.max(stats.nullScore, this.nonVerseScore(post, stats));
-    const margin = Math.min(o.pruneMargin, best.score - Math.max(runnerUp?.score ?? -Infinity, notVerse));
+    const margin = Math.min(pruneMargin, best.score - Math.max(runnerUp?.score ?? -Infinity, notVerse));
     const full = alignLocal(post, stats, best.rt.target, { backtrace: true })!;
     const speech = Math.max(1, greedy.speechFrames);
     const covered = this.heardRange(full);
@@ -218,11 +225,11 @@ export class VerseMatcher {
   }
 
   /** Retrieve regions from the transcript and align each against the posteriors. */
-  private rescore(post: Posteriors, stats: FrameStats, greedy: GreedyPath, o: MatcherOptions): Scored[] {
+  private rescore(post: Posteriors, stats: FrameStats, greedy: GreedyPath, o: MatcherOptions, pruneMargin: number): Scored[] {
     const out: Scored[] = [];
     let bestScore = stats.nullScore;
     for (const region of this.regions(greedy, o)) {
-      const aligned = this.alignRegion(post, stats, region, o, bestScore - o.pruneMargin);
+      const aligned = this.alignRegion(post, stats, region, o, bestScore - pruneMargin);
       if (!aligned) continue;
       bestScore = Math.max(bestScore, aligned.alignment.score);
       if (aligned.scored) out.push(aligned.scored);

@@ -291,6 +291,28 @@ test('a neighbour that differs by a word is the runner-up, and the margin is mea
     assert.equal(listed(res)[1], neighbour, listed(res).join(', '));
     const margin = res.detail!.features.margin ?? NaN;
     const gap = res.candidates[0]!.score - res.candidates[1]!.score;
-    assert.ok(Math.abs(margin - Math.min(gap, matcher.options.pruneMargin)) < 1e-6, `margin ${margin}, gap ${gap}`);
+    assert.ok(Math.abs(margin - Math.min(gap, marginCap(res))) < 1e-6, `margin ${margin}, gap ${gap}`);
+  }
+});
+
+/** The margin's cap for a clip: fixed, or growing with the units heard (see MatcherOptions.pruneMargin). */
+function marginCap(res: MatchResult): number {
+  const { pruneMargin, pruneMarginPerUnit } = matcher.options;
+  return Math.max(pruneMargin, pruneMarginPerUnit * (res.detail!.features.transcriptUnits ?? NaN));
+}
+
+test('a long verse heard clearly is as sure as a short one: the margin is capped in proportion to what was heard', () => {
+  // The shipped calibration weighs the margin up and the number of units heard down; with the
+  // margin capped at a fixed 40 nats, a verse of a few hundred units could never read as sure.
+  const shipped = new VerseMatcher(quran.verses);
+  const r = rng(21);
+  for (const [s, a] of [[2, 282], [2, 255], [112, 1]] as const) {
+    const res = shipped.match(synthPosteriors(units(s, a), r));
+    assert.equal(refs(res), want([s, a]));
+    const margin = res.detail!.features.margin ?? NaN;
+    const transcriptUnits = res.detail!.features.transcriptUnits ?? NaN;
+    const gap = res.candidates[0]!.score - res.candidates[1]!.score;
+    assert.ok(Math.abs(margin - Math.min(gap, Math.max(40, 0.5 * transcriptUnits))) < 1e-6, `${s}:${a} margin ${margin}, gap ${gap}`);
+    assert.ok(res.confidence > 0.9, `${s}:${a} (${transcriptUnits} units) confidence ${res.confidence}`);
   }
 });
