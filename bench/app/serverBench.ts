@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../../src/acoustic/packageRoot.js';
-import { createIdentifier } from '../../src/engine/createIdentifier.js';
 import { loadModel } from '../../src/engine/loadModel.js';
+import { defaultMode, lazyModeIdentifier } from '../../src/engine/modes.js';
 import { startServer } from '../../src/server/start.js';
 import { percentile, round1 } from './stats.js';
 
@@ -36,8 +36,10 @@ try {
   const model = await loadModel(values.model);
   const modelDir = model.dir;
 
-  // The engine as the CLI runs it, per file, once loaded.
-  const identifier = createIdentifier({ acousticModel: model });
+  // The engine as the CLI runs it, per file, once loaded, in the mode the server answers in by
+  // default (with no mode asked for, POST /identify runs the default mode, as `ayat identify` does).
+  const mode = defaultMode({ acousticModel: model });
+  const identifier = lazyModeIdentifier(mode, { acousticModel: model });
   for (let i = 0; i < 2; i++) await identifier.identifyFile(clip);
   const engineMs: number[] = [];
   for (let i = 0; i < runs; i++) engineMs.push((await identifier.identifyFile(clip)).timings.totalMs);
@@ -86,6 +88,7 @@ try {
       JSON.stringify(
         {
           model: `${model.card.name} ${model.card.version}`,
+          mode,
           clip,
           identify: {
             runs,
