@@ -86,30 +86,19 @@ export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = {
   pruneMarginPerUnit: 0.5,
 };
 
-/** One rescored region: its alignment and the verses that alignment covers. */
-interface Scored {
-  readonly verses: number[];
-  readonly score: number;
-  readonly rt: RegionTarget;
-  readonly alignment: LocalAlignment;
-}
-
 /** Stream positions [lo, hi). */
 interface StreamRegion {
   readonly lo: number;
   readonly hi: number;
 }
 
-/** The stream positions a region target spells (its openings aside). */
-function regionOf(rt: RegionTarget): StreamRegion {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const p of rt.streamPos) {
-    if (p < 0) continue;
-    lo = Math.min(lo, p);
-    hi = Math.max(hi, p + 1);
-  }
-  return { lo, hi };
+/** One rescored region: its alignment and the verses that alignment covers. */
+interface Scored {
+  readonly verses: number[];
+  readonly score: number;
+  readonly region: StreamRegion;
+  readonly rt: RegionTarget;
+  readonly alignment: LocalAlignment;
 }
 
 function keyOf(verses: readonly number[]): string {
@@ -249,7 +238,7 @@ export class VerseMatcher {
   private besideBest(post: Posteriors, stats: FrameStats, best: Scored, o: MatcherOptions): Scored[] {
     if (best.verses.length === 0) return [];
     const { verseStart } = this.stream;
-    const region = regionOf(best.rt);
+    const { region } = best;
     const first = best.verses[0]!;
     const last = best.verses[best.verses.length - 1]!;
     const sides = [
@@ -289,12 +278,12 @@ export class VerseMatcher {
     const verses = coveredVerses(this.stream, span, o.spanRule);
     const prior = o.shortlist?.prior;
     const bonus = prior && verses.length > 0 ? verses.reduce((acc, v) => acc + (prior[v] ?? 0), 0) / verses.length : 0;
-    return { alignment, scored: { verses, score: alignment.score + bonus, rt, alignment } };
+    return { alignment, scored: { verses, score: alignment.score + bonus, region, rt, alignment } };
   }
 
   /** The n-gram regions, plus the shortlisted verses' regions that those do not already contain. */
   private regions(greedy: GreedyPath, o: MatcherOptions): StreamRegion[] {
-    const found: { lo: number; hi: number }[] = retrieveRegions(this.index, greedy.ids, o.retrieval);
+    const found: StreamRegion[] = retrieveRegions(this.index, greedy.ids, o.retrieval);
     const list = o.shortlist;
     if (!list || list.verses.length === 0) return found;
     const last = this.stream.verseStart.length - 2;
