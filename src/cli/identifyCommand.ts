@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { Identifier } from '../engine/identify.js';
-import { lazyModeIdentifier, loadModeModels, modeIdentifier, type ModeModelOptions } from '../engine/modes.js';
+import type { ModeModelOptions } from '../engine/modes.js';
 import { errorResult, type IdentifyResult } from '../engine/result.js';
 import { formatResult } from './formatResult.js';
 import type { CliIO } from './io.js';
-import { MODEL_ARGS, modelOptionsOf, modeOf, parsePositiveInt } from './options.js';
+import { commandIdentifier, MODEL_ARGS, modelOptionsOf, modeOf, parsePositiveInt } from './options.js';
 import { IDENTIFY_HELP, UsageError } from './usage.js';
 
 export const DEFAULT_TOP = 5;
@@ -49,13 +49,7 @@ export async function identifyCommand(argv: readonly string[], io: CliIO, stdin:
   if (fromStdin > 1) throw new UsageError('- (stdin) can be given once');
   if (fromStdin === 1 && stdin.isTTY) throw new UsageError('- reads a recording piped to stdin (e.g. cat clip.mp3 | ayat identify -), and nothing is piped');
 
-  // One identifier for the whole run. Its models load on first need (a bad file never waits for
-  // them; a broken model is a per-file error), except for a mode other than full asked for by
-  // name: its models load now, so a missing one is one line and exit 2.
-  const explicit = values.mode !== undefined && mode !== 'full';
-  const identifier: Identifier = explicit
-    ? modeIdentifier(mode, await loadModeModels(mode, models), { maxCandidates: top, words: values.words })
-    : lazyModeIdentifier(mode, models, { maxCandidates: top, words: values.words });
+  const identifier: Identifier = await commandIdentifier(values.mode, models, { maxCandidates: top, words: values.words });
   const showProgress = files.length > 1;
   let failed = 0;
   for (const [i, file] of files.entries()) {

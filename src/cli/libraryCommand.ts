@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createIdentifier } from '../engine/createIdentifier.js';
 import { formatVerseRuns } from '../quran/verseKey.js';
 import type { AddResult, SearchHitJson, SearchResponse } from '../search/library.js';
 import { defaultDataDir, libraryDatabasePath, openLibrary, type OpenedLibrary } from '../search/openLibrary.js';
@@ -9,10 +8,12 @@ import { QueryError } from '../search/queryParser.js';
 import type { JobRecord } from '../search/types.js';
 import { recordingJson, removeResultJson, rootJson, statsJson } from '../server/json.js';
 import type { CliIO } from './io.js';
-import { parsePositiveInt } from './options.js';
+import type { ModeModelOptions } from '../engine/modes.js';
+import type { SegmentRecogniser } from '../search/segmentRecording.js';
+import { commandIdentifier, MODEL_ARGS, modelOptionsOf, parseMode, parsePositiveInt } from './options.js';
 import { UsageError } from './usage.js';
 
-export const LIBRARY_HELP = `Usage: ayat library add <folders...> [--data DIR] [--model DIR] [--json]
+export const LIBRARY_HELP = `Usage: ayat library add <folders...> [--data DIR] [--mode MODE] [--model DIR] [--json]
        ayat library search <query...> [--top N] [--data DIR] [--json]
        ayat library list [--data DIR] [--json]
        ayat library remove <folders...> [--data DIR] [--json]
@@ -33,12 +34,16 @@ A library of recordings, searchable by what they recite; the same one
 
 Options:
   --data DIR    library folder (default $AYAT_DATA, else ~/.local/share/ayat)
-  --model DIR   acoustic model folder for add (default models/ayat-ctc, or $AYAT_MODEL)
+  --mode MODE   how add identifies recordings: as \`ayat identify\` does by default
+                (hybrid where QuranCLAP is installed, else full); see ayat identify --help
+  --model DIR, --clap-model DIR, --lightweight-model DIR
+                add: the models, as for ayat identify (default models/ayat-*)
   --top N       search: at most N places (default 10)
   --json        one JSON object instead of the text
   -h, --help    show this help
 
-Exit codes: 0 done, 1 a folder or recording could not be indexed, 2 bad usage.
+Exit codes: 0 done, 1 a folder or recording could not be indexed, 2 bad usage or
+a mode whose trained model is not installed.
 `;
 
 const DEFAULT_SEARCH_TOP = 10;
@@ -49,7 +54,8 @@ type Sub = (args: readonly string[], values: LibraryValues, io: CliIO) => Promis
 
 interface LibraryValues {
   readonly dataDir: string;
-  readonly model: string | undefined;
+  readonly models: ModeModelOptions;
+  readonly mode: string | undefined;
   readonly top: string | undefined;
   readonly json: boolean;
 }
@@ -68,9 +74,14 @@ function clock(totalS: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
-function open(values: LibraryValues, onJobChange?: (job: JobRecord) => void): OpenedLibrary {
+/** Only add identifies recordings; search, list and remove get a recogniser that refuses. */
+const NOT_INDEXING: SegmentRecogniser = {
+  identifySamples: () => Promise.reject(new Error('this command does not index recordings')),
+};
+
+function open(values: LibraryValues, recogniser: SegmentRecogniser = NOT_INDEXING, onJobChange?: (job: JobRecord) => void): OpenedLibrary {
   return openLibrary(values.dataDir, {
-    recogniser: createIdentifier({ model: values.model }), // loads the model on the first recording only
+    recogniser,
     maxConcurrentJobs: 1,
     maxQueuedJobs: 1_000,
     onJobChange,
@@ -108,7 +119,8 @@ const add: Sub = async (folders, values, io) => {
     shown = current;
     io.err(`[${latest!.done + 1}/${latest!.total}] ${shownPath(current)}\n`);
   };
-  const lib = open(values, (job) => {
+  const recogniser = await commandIdentifier(values.mode, values.models);
+  const lib = open(values, recogniser, (job) => {
     latest = job;
     announce();
   });
@@ -269,7 +281,8 @@ export async function libraryCommand(argv: readonly string[], io: CliIO): Promis
     args: [...argv],
     options: {
       data: { type: 'string' },
-      model: { type: 'string' },
+      mode: { type: 'string' },
+      ...MODEL_ARGS,
       top: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -285,6 +298,7 @@ export async function libraryCommand(argv: readonly string[], io: CliIO): Promis
   if (name === undefined) throw new UsageError('library needs a subcommand: add, search, list or remove');
   const sub = SUBCOMMANDS.get(name);
   if (!sub) throw new UsageError(`unknown library subcommand "${name}" (add, search, list, remove)`);
+  if (values.mode !== undefined) parseMode(values.mode);
   const dataDir = resolve(values.data ?? defaultDataDir());
-  return sub(args, { dataDir, model: values.model, top: values.top, json: values.json }, io);
+  return sub(args, { dataDir, models: modelOptionsOf(values), mode: values.mode, top: values.top, json: values.json }, io);
 }

@@ -1,4 +1,5 @@
-import { defaultMode, MODES, type Mode, type ModeModelOptions } from '../engine/modes.js';
+import type { Identifier, IdentifyOptions } from '../engine/identify.js';
+import { defaultMode, lazyModeIdentifier, loadModeModels, modeIdentifier, MODES, type Mode, type ModeModelOptions } from '../engine/modes.js';
 import { UsageError } from './usage.js';
 
 export { MODES, type Mode };
@@ -13,6 +14,18 @@ export function parseMode(value: string): Mode {
 /** A command's --mode, or the default mode for the models given (see defaultMode). */
 export function modeOf(value: string | undefined, models: ModeModelOptions): Mode {
   return value === undefined ? defaultMode(models) : parseMode(value);
+}
+
+/**
+ * The identifier of a command that identifies recordings (identify, library add). Its models load
+ * on first need (a bad file never waits for them; a broken model is a per-file error), except for a
+ * mode other than full asked for by name: its models load now, so a missing one is one line and exit 2.
+ */
+export async function commandIdentifier(modeArg: string | undefined, models: ModeModelOptions, options: Partial<IdentifyOptions> = {}): Promise<Identifier> {
+  const mode = modeOf(modeArg, models);
+  return modeArg !== undefined && mode !== 'full'
+    ? modeIdentifier(mode, await loadModeModels(mode, models), options)
+    : lazyModeIdentifier(mode, models, options);
 }
 
 /** bench's --mode: one mode, a comma-separated list, or "all". */

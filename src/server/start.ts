@@ -7,7 +7,7 @@ import { createIdentifier } from '../engine/createIdentifier.js';
 import { loadDefaultMatcher } from '../engine/defaultMatcher.js';
 import type { Identifier } from '../engine/identify.js';
 import { loadModel } from '../engine/loadModel.js';
-import { loadModeModels, type ModeModelOptions } from '../engine/modes.js';
+import { lazyModeIdentifier, loadModeModels, type ModeModelOptions } from '../engine/modes.js';
 import { oneLineMessage } from '../engine/result.js';
 import { FolderWatcher } from '../search/folderWatcher.js';
 import type { JobRunner } from '../search/jobRunner.js';
@@ -100,11 +100,14 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const uploadsDir = join(dataDir, 'uploads');
   mkdirSync(uploadsDir, { recursive: true });
 
-  // One load of the acoustic model, shared by the status, full mode (and the library) and hybrid mode.
+  // One load of the acoustic model, shared by the status, full and hybrid mode, and the library.
   const acousticModel = loadModel(options.model);
   const model = watchModel(acousticModel);
-  // /identify answers carry their words; the library stores verses only, so its identifier skips them.
-  const libraryIdentifier: Identifier = createIdentifier({ acousticModel, maxCandidates: MAX_TOP });
+  const modeModels: ModeModelOptions = { model: options.model, clapModel: options.clapModel, lightweightModel: options.lightweightModel };
+  const modes = availableModes(modeModels);
+  // The library indexes in the default mode, as /identify answers. Models load once per folder
+  // (however many identifiers use them); the library stores verses only, so it skips the words.
+  const libraryIdentifier: Identifier = lazyModeIdentifier(modes[0]!.id, { ...modeModels, acousticModel }, { maxCandidates: MAX_TOP });
   const { store, jobs, library } = openLibrary(dataDir, {
     recogniser: libraryIdentifier,
     maxConcurrentJobs: limits.maxConcurrentJobs,
@@ -116,8 +119,6 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     store.interruptUnfinishedJobs();
     const identifier: Identifier = createIdentifier({ acousticModel, maxCandidates: MAX_TOP, words: true });
     const uploadsRoot = store.addRoot(realpathSync(uploadsDir));
-    const modeModels: ModeModelOptions = { model: options.model, clapModel: options.clapModel, lightweightModel: options.lightweightModel };
-    const modes = availableModes(modeModels);
     const ctx: ServerContext = {
       identifierFor: modeIdentifiers(identifier, { ...modeModels, acousticModel }, MAX_TOP),
       identifyQueue: new WorkQueue(limits.maxConcurrentIdentify, limits.maxQueuedIdentify),

@@ -112,4 +112,16 @@ describe('ayat library: index a folder, search it, list it, remove it (trained m
     assert.equal(runCli(['library']).code, 2);
     for (const r of [missing, file, noLibrary]) assert.doesNotMatch(r.stderr, STACK_FRAME);
   });
+
+  it('add --mode: a mode whose model is missing stops before any indexing (exit 2); an unknown mode is bad usage', () => {
+    const other = join(base, 'data-modes');
+    const noClap = runCli(['library', 'add', folder, '--data', other, '--mode', 'hybrid', '--clap-model', join(base, 'no-such-clap')]);
+    assert.equal(noClap.code, 2, noClap.stderr);
+    assert.match(noClap.stderr, /^ayat: mode hybrid needs a trained QuranCLAP model: .*no-such-clap/);
+    assert.doesNotMatch(noClap.stderr, STACK_FRAME);
+    assert.match(runCli(['library', 'list', '--data', other]).stderr, /no library in .*data-modes yet/, 'nothing was created');
+    const unknown = runCli(['library', 'add', folder, '--data', other, '--mode', 'fast']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown mode "fast"/);
+  });
 });

@@ -15,7 +15,7 @@ import { writeTinyModel } from '../acoustic/tinyModel.js';
 import { speechLike, writeWav } from '../cli/wav.js';
 import { writeTinyBridge, writeTinyClap } from '../embed/tinyEmbedModels.js';
 import { silenceWav } from './audio.js';
-import { assertNoStack, removeDir, startTestServer, type TestServer } from './harness.js';
+import { assertNoStack, removeDir, startTestServer, waitForJob, type TestServer } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ayat-server-modes-'));
 const f = (name: string): string => join(dir, name);
@@ -178,6 +178,31 @@ describe('server modes without the embedding models', () => {
     } finally {
       await broken.close();
       removeDir(broken.dataDir);
+    }
+  });
+});
+
+describe('the library indexes in the default mode', () => {
+  it('with hybrid the default, recordings are identified in hybrid: its broken QuranCLAP fails them, as it fails /identify', async () => {
+    const server = await startTestServer({ model: f('ctc'), clapModel: f('clap-no-towers'), lightweightModel: f('empty') });
+    try {
+      assert.equal((await server.json('/modes')).body.default, 'hybrid');
+      const folder = join(dir, 'library-hybrid');
+      mkdirSync(folder);
+      writeWav(join(folder, 'tone.wav'), speechLike(3));
+      const added = await server.json('/library', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: folder }) });
+      assert.equal(added.status, 202);
+      const job = await waitForJob(server, added.body.job.id);
+      assert.deepEqual([job.status, job.failed], ['failed', 1]);
+      const rec = (await server.json('/library')).body.recordings.find((r: { name: string }) => r.name === 'tone.wav');
+      assert.equal(rec.status, 'failed');
+      assert.match(rec.error, /audio\.onnx/, 'full mode (the acoustic model alone) would have indexed it');
+      assertNoStack(rec.error);
+      assert.equal((await identify(server, 'hybrid')).status, 503);
+      assert.equal((await identify(server, 'full')).status, 200);
+    } finally {
+      await server.close();
+      removeDir(server.dataDir);
     }
   });
 });
