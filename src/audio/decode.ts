@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AudioError } from './errors.js';
 import { runFfmpeg } from './ffmpeg.js';
-import { decodeMp3, mayBeMp3 } from './mp3.js';
-import { decodeOggOpus, isOggOpus } from './oggOpus.js';
+import { decodeMp3, mayBeMp3, mp3EndsEarly } from './mp3.js';
+import { decodeOggOpus, isOggOpus, oggEndsEarly } from './oggOpus.js';
 import { type DecodedAudio } from './samples.js';
-import { decodeWav, isWav } from './wav.js';
+import { decodeWav, isWav, wavEndsEarly } from './wav.js';
 
 export { SAMPLE_RATE, type DecodedAudio } from './samples.js';
 export const DEFAULT_MAX_DURATION_S = 30 * 60;
@@ -25,13 +25,21 @@ interface InProcessDecoder {
   readonly sniff: (head: Uint8Array) => boolean;
   /** `undefined` hands the data to ffmpeg. */
   readonly decode: (bytes: Uint8Array, label: string, maxDurationS: number) => Promise<DecodedAudio | undefined> | DecodedAudio | undefined;
+  /** Whether the data, decoded (by either decoder) to `decodedS` seconds, stops before the end its format declares. */
+  readonly endsEarly: (bytes: Uint8Array, decodedS: number) => boolean;
 }
 
 const IN_PROCESS_DECODERS: readonly InProcessDecoder[] = [
-  { sniff: isOggOpus, decode: decodeOggOpus },
-  { sniff: isWav, decode: decodeWav },
-  { sniff: mayBeMp3, decode: decodeMp3 },
+  { sniff: isOggOpus, decode: decodeOggOpus, endsEarly: oggEndsEarly },
+  { sniff: isWav, decode: decodeWav, endsEarly: wavEndsEarly },
+  { sniff: mayBeMp3, decode: decodeMp3, endsEarly: mp3EndsEarly },
 ];
+
+/** A format read into memory, and the decoder that knows it. */
+interface InMemory {
+  readonly decoder: InProcessDecoder;
+  readonly bytes: Uint8Array;
+}
 
 export interface DecodeOptions {
   /** Fail with code 'too_long' past this much audio, in seconds (default 30 minutes). */
@@ -49,18 +57,19 @@ export interface DecodeBytesOptions extends DecodeOptions {
 export async function decodeAudioFile(path: string, opts: DecodeOptions = {}): Promise<DecodedAudio> {
   const maxDurationS = maxDurationFor(opts);
   const label = path;
+  let found: InMemory | undefined;
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw new AudioError('unreadable', `cannot read ${label}: it is a directory, not an audio file`);
     if (info.isFile() && info.size === 0) throw new AudioError('empty', `cannot read ${label}: the file is empty`);
-    const found = info.isFile() && info.size <= IN_PROCESS_MAX_BYTES ? await readIfInProcess(path) : undefined;
+    found = info.isFile() && info.size <= IN_PROCESS_MAX_BYTES ? await readIfInProcess(path) : undefined;
     const decoded = found && (await found.decoder.decode(found.bytes, label, maxDurationS));
-    if (decoded) return decoded;
+    if (decoded) return withCutOff(decoded, found);
   } catch (e) {
     throw e instanceof AudioError ? e : fileSystemError(e, label);
   }
   // `file:` keeps ffmpeg from reading a path such as "concat:a|b" or "http://..." as a protocol.
-  return runFfmpeg({ input: `file:${path}`, protocols: 'file', label, maxDurationS, ffmpegPath: ffmpegPathFor(opts) });
+  return withCutOff(await runFfmpeg({ input: `file:${path}`, protocols: 'file', label, maxDurationS, ffmpegPath: ffmpegPathFor(opts) }), found);
 }
 
 /** Decodes a whole recording held in memory (an upload, a fetch body). */
@@ -69,11 +78,12 @@ export async function decodeAudioBytes(bytes: Uint8Array, opts: DecodeBytesOptio
   const label = opts.name ?? 'audio data';
   if (bytes.length === 0) throw new AudioError('empty', `cannot read ${label}: it is empty`);
   const decoder = inProcessDecoderFor(bytes.subarray(0, SNIFF_BYTES));
+  const found = decoder && { decoder, bytes };
   const decoded = decoder && (await decoder.decode(bytes, label, maxDurationS));
-  if (decoded) return decoded;
+  if (decoded) return withCutOff(decoded, found);
   const ffmpegPath = ffmpegPathFor(opts);
   if (!needsSeeking(bytes)) {
-    return runFfmpeg({ input: 'pipe:0', protocols: 'pipe', stdin: bytes, label, maxDurationS, ffmpegPath });
+    return withCutOff(await runFfmpeg({ input: 'pipe:0', protocols: 'pipe', stdin: bytes, label, maxDurationS, ffmpegPath }), found);
   }
   const dir = await mkdtemp(join(tmpdir(), 'ayat-audio-'));
   try {
@@ -85,12 +95,17 @@ export async function decodeAudioBytes(bytes: Uint8Array, opts: DecodeBytesOptio
   }
 }
 
+/** Marks audio whose file stops early, where its format says so (the in-process formats); others go unmarked. */
+function withCutOff(audio: DecodedAudio, found: InMemory | undefined): DecodedAudio {
+  return found?.decoder.endsEarly(found.bytes, audio.durationS) ? { ...audio, cutOff: true } : audio;
+}
+
 function inProcessDecoderFor(head: Uint8Array): InProcessDecoder | undefined {
   return IN_PROCESS_DECODERS.find((d) => d.sniff(head));
 }
 
 /** The whole file and its decoder when it starts like a format decoded in-process, else undefined (read no further). */
-async function readIfInProcess(path: string): Promise<{ decoder: InProcessDecoder; bytes: Uint8Array } | undefined> {
+async function readIfInProcess(path: string): Promise<InMemory | undefined> {
   const file = await open(path, 'r');
   try {
     const head = new Uint8Array(SNIFF_BYTES);

@@ -65,6 +65,20 @@ function startsWithId3(bytes: Uint8Array): boolean {
   return bytes.length >= ID3_HEADER_BYTES && bytes[0] === 0x49 && bytes[1] === 0x44 && bytes[2] === 0x33; // "ID3"
 }
 
+/** Slack between the length a header declares and the length decoded: the header counts the encoder's padding too. */
+const DECLARED_LENGTH_SLACK_S = 0.5;
+
+/**
+ * True when MPEG audio decoded to `decodedS` seconds is shorter than its LAME/Xing header says:
+ * the file was cut off. Without such a header nothing tells (false).
+ */
+export function mp3EndsEarly(bytes: Uint8Array, decodedS: number): boolean {
+  const first = firstFrameOffset(bytes);
+  if (!isFrameHeader(bytes, first)) return false;
+  const declared = declaredDurationS(bytes, first);
+  return declared !== undefined && decodedS < declared - DECLARED_LENGTH_SLACK_S;
+}
+
 /** Where the first frame should start: after the ID3v2 tag, if there is one. */
 function firstFrameOffset(bytes: Uint8Array): number {
   if (!startsWithId3(bytes)) return 0;

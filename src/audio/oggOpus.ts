@@ -43,6 +43,11 @@ export function endsWithLastPage(bytes: Uint8Array): boolean {
   return false;
 }
 
+/** True for an Ogg stream (Opus or any other codec) that does not end with its last page: the file was cut off. */
+export function oggEndsEarly(bytes: Uint8Array): boolean {
+  return startsWith(bytes, 0, 'OggS') && !endsWithLastPage(bytes);
+}
+
 function startsWith(bytes: Uint8Array, at: number, text: string): boolean {
   if (bytes.length < at + text.length) return false;
   for (let i = 0; i < text.length; i++) if (bytes[at + i] !== text.charCodeAt(i)) return false;

@@ -8,6 +8,11 @@ export interface DecodedAudio {
   readonly samples: Float32Array;
   readonly sampleRate: typeof SAMPLE_RATE;
   readonly durationS: number;
+  /**
+   * True when the file stops before the end its own header or container declares (a download
+   * or copy cut off): the samples are what was there.
+   */
+  readonly cutOff?: boolean;
 }
 
 /** Wraps 16 kHz mono samples, clamped to [-1, 1] in place, with NaN as 0. */

@@ -32,10 +32,7 @@ export function decodeWav(bytes: Uint8Array, label: string, maxDurationS: number
   if (!isWav(bytes)) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let format: WavFormat | undefined;
-  for (let at = 12; at + 8 <= bytes.length; ) {
-    const id = ascii(bytes, at, 4);
-    const size = view.getUint32(at + 4, true);
-    const body = at + 8;
+  for (const { id, body, size } of riffChunks(bytes)) {
     if (id === 'fmt ') {
       format = readFormat(view, body, size);
       if (!format) return undefined;
@@ -50,9 +47,36 @@ export function decodeWav(bytes: Uint8Array, label: string, maxDurationS: number
       const mono = readMono(view, body, frames, format);
       return finishSamples(format.sampleRate === SAMPLE_RATE ? mono : resample(mono, format.sampleRate, SAMPLE_RATE));
     }
-    at = body + size + (size % 2); // chunks are padded to an even length
   }
   return undefined;
+}
+
+/**
+ * A data size a recorder writes before it knows the length (streaming, or still recording):
+ * zero, or the largest size the field holds, signed or not.
+ */
+const isPlaceholderSize = (size: number): boolean => size === 0 || size >= 0x7fff_f000;
+
+/**
+ * True when a WAVE file's data chunk declares more bytes than the file holds, and the size is
+ * not a streaming recorder's placeholder: the file was cut off.
+ */
+export function wavEndsEarly(bytes: Uint8Array): boolean {
+  if (!isWav(bytes)) return false;
+  for (const { id, body, size } of riffChunks(bytes)) {
+    if (id === 'data') return !isPlaceholderSize(size) && body + size > bytes.length;
+  }
+  return false;
+}
+
+function* riffChunks(bytes: Uint8Array): Generator<{ id: string; body: number; size: number }> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 12; at + 8 <= bytes.length; ) {
+    const size = view.getUint32(at + 4, true);
+    const body = at + 8;
+    yield { id: ascii(bytes, at, 4), body, size };
+    at = body + size + (size % 2); // chunks are padded to an even length
+  }
 }
 
 function readFormat(view: DataView, at: number, size: number): WavFormat | undefined {

@@ -50,6 +50,7 @@ export function formatResult(result: IdentifyResult): string {
     lines.push(`  error: ${result.error ?? 'unknown error'}`);
     return lines.join('\n') + '\n';
   }
+  if (result.warning) lines.push(`  warning: ${result.warning}`);
   if (result.status === 'no_match') {
     lines.push('  no verse recognised');
   } else {

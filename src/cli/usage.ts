@@ -91,7 +91,8 @@ Options:
   --top N        how many hypotheses to keep, the answer included (default 5)
   --json         one JSON object per file per line:
                  {"file","status":"ok"|"no_match"|"error","verses":[{"surah","ayah"}],
-                  "confidence","start_s","end_s","candidates":[{"verses","score"}],"error"?}
+                  "confidence","start_s","end_s","candidates":[{"verses","score"}],"error"?,
+                  "warning"? (e.g. the file is cut off: what it holds was identified)}
   --words        also check the answer word by word: words probably not recited as
                  written (wrong, skipped or unclear) are flagged, and words in or after
                  which something was added are marked, with where they are; JSON gets

@@ -4,7 +4,7 @@ import { mergeChunkResults } from './mergeChunks.js';
 import { leftoverSpans, versesHeard } from './leftovers.js';
 import { padSpans } from './padSpans.js';
 import type { AcousticStage, AudioStage, ChunkRecogniser, DecodedAudio, MatchStage, TimeSpan } from './ports.js';
-import { errorResult, matchToResult, noMatchResult, type IdentifyResult } from './result.js';
+import { errorResult, matchToResult, noMatchResult, withInputWarning, type IdentifyResult } from './result.js';
 import { withTempoRetry, type TempoRetryOptions } from './tempoRetry.js';
 import { emptyTimings, timed, type StageTimings } from './timing.js';
 
@@ -140,7 +140,7 @@ export class Identifier {
       audioS = audio.durationS;
       const matched = await this.matchSamples(audio.samples, audio.sampleRate, timings);
       chunkMatches = matched.chunkMatches;
-      result = this.toResult(label, matched);
+      result = withInputWarning(this.toResult(label, matched), audio);
     } catch (err) {
       result = errorResult(label, err);
     }

@@ -22,6 +22,8 @@ export interface IdentifyResult {
   readonly error?: string;
   /** The answer's words as heard, in recited order; only when asked for (`--words`) and status is ok. */
   readonly words?: readonly WordJson[];
+  /** One line on the input that the answer should be read with (a file cut off); never with status error. */
+  readonly warning?: string;
 }
 
 export type IdentifyStatus = 'ok' | 'no_match' | 'error';
@@ -87,6 +89,12 @@ export function matchToResult(file: string, match: MatchResult, maxCandidates: n
     candidates: match.candidates.slice(0, maxCandidates).map((c) => ({ verses: c.verses.map(verseJson), score: round(c.score, 4) })),
     ...(words && ok ? { words: words.map(wordJson) } : {}),
   };
+}
+
+/** The result, warned that it comes from the part of a cut-off file that is there (see DecodedAudio.cutOff). */
+export function withInputWarning(result: IdentifyResult, audio: { readonly cutOff?: boolean; readonly durationS: number }): IdentifyResult {
+  if (!audio.cutOff || result.status === 'error') return result;
+  return { ...result, warning: `the file is cut off: only the ${audio.durationS.toFixed(1)} s it holds were identified` };
 }
 
 export function noMatchResult(file: string): IdentifyResult {

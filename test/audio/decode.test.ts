@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeAudioBytes, decodeAudioFile, type DecodedAudio } from '../../src/audio/decode.js';
@@ -144,6 +144,31 @@ describe('decodeAudioFile / decodeAudioBytes', () => {
     const audio = await decodeAudioFile(path);
     assert.ok(Math.abs(audio.durationS - 2) < 0.05, `${audio.durationS} s`);
     await assert.rejects(decodeAudioFile(path, { ffmpegPath: join(tmp.dir, 'no-such-ffmpeg') }), /ffmpeg not found/);
+  });
+
+  it('marks a file cut off where its format declares more (Ogg, WAVE, MP3 with a LAME header); whole files and streaming WAVE sizes are not', async () => {
+    for (const ext of ['opus.ogg', 'wav', 'mp3']) {
+      const path = join(tmp.dir, `tone.${ext}`);
+      const bytes = readFileSync(path);
+      assert.equal((await decodeAudioFile(path)).cutOff, undefined, `whole ${ext} file`);
+      assert.equal((await decodeAudioBytes(bytes)).cutOff, undefined, `whole ${ext} bytes`);
+      const half = join(tmp.dir, `half.${ext}`);
+      writeFileSync(half, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+      const cut = await decodeAudioFile(half);
+      assert.equal(cut.cutOff, true, `${ext} cut off: ${cut.durationS} s`);
+      assert.ok(cut.durationS > 0.9 && cut.durationS < 1.5, `${ext}: what is there is decoded, ${cut.durationS} s`);
+      assert.equal((await decodeAudioBytes(readFileSync(half))).cutOff, true, `${ext} bytes cut off`);
+    }
+    // A streaming recorder's placeholder sizes, and no sizes at all: the file is taken as whole.
+    const wav = Uint8Array.from(readFileSync(join(tmp.dir, 'tone.wav')));
+    const data = Buffer.from(wav).indexOf('data');
+    for (const size of [0xffffffff, 0x7fffffff, 0]) {
+      const view = new DataView(wav.buffer);
+      view.setUint32(4, size, true);
+      view.setUint32(data + 4, size, true);
+      const audio = await decodeAudioBytes(wav.subarray(0, wav.length >> 1));
+      assert.equal(audio.cutOff, undefined, `data size ${size.toString(16)}`);
+    }
   });
 
   it('decodes what is there of an Ogg Opus file cut off half way (through ffmpeg)', async () => {

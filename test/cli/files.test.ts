@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -92,6 +92,21 @@ describe('ayat identify on files that cannot be identified', () => {
     const [result] = jsonLines(r.stdout);
     assert.equal(result!.status, 'no_match');
     assert.equal(result!.error, undefined);
+  });
+
+  it('a file cut off is identified from what it holds, with a warning; exit 0', () => {
+    const cut = join(dir, 'cut.wav');
+    const whole = readFileSync(tone);
+    writeFileSync(cut, whole.subarray(0, whole.length >> 1));
+    const json = runCli(['identify', '--json', '--model', tinyModel, cut, tone]);
+    assert.equal(json.code, 0, json.stderr);
+    const [cutResult, wholeResult] = jsonLines(json.stdout);
+    assert.ok(cutResult!.status === 'ok' || cutResult!.status === 'no_match', cutResult!.status);
+    assert.equal(cutResult!.warning, 'the file is cut off: only the 1.5 s it holds were identified');
+    assert.equal(wholeResult!.warning, undefined);
+    const human = runCli(['identify', '--model', tinyModel, cut]);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /^ {2}warning: the file is cut off: only the 1\.5 s it holds were identified$/m);
   });
 
   it('many files: one JSON line each, in order, progress on stderr, exit 1 if any failed', () => {

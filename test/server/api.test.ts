@@ -119,6 +119,17 @@ describe('HTTP API without the model', () => {
     assert.equal(body.audio_s, 2);
     assert.deepEqual(body.verse_details, []);
     assert.equal(typeof body.timings_ms.total, 'number');
+    assert.equal(body.warning, undefined);
+  });
+
+  it('POST /identify of a cut-off file answers what it holds, with a warning', async () => {
+    const whole = readFileSync(silenceWav(work, 'quiet-cut', 2));
+    const wav = new Blob([whole.subarray(0, whole.length >> 1)], { type: 'audio/wav' });
+    const { status, body } = await t.json('/identify', { method: 'POST', body: form([['audio', wav, 'quiet-cut.wav']]) });
+    assert.equal(status, 200);
+    assert.equal(body.status, 'no_match');
+    assert.equal(body.audio_s, 1);
+    assert.equal(body.warning, 'the file is cut off: only the 1.0 s it holds were identified');
   });
 
   it('GET /search checks the query and answers verses even from an empty library', async () => {

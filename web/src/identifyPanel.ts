@@ -118,7 +118,8 @@ async function submit(file: Blob, name: string): Promise<void> {
     const where = inBrowserBox.checked ? 'browser' : 'server';
     const result = where === 'browser' ? await identifyInBrowser(file, name, modeSelect.value) : await identify(file, name, modeSelect.value);
     const here = where === 'browser' ? ' in this browser' : '';
-    setStatus(status, result.status === 'ok' ? `${name}: done in ${(result.timings_ms.total / 1000).toFixed(1)} s${here}` : `${name}: no verse recognised${here}`);
+    const warning = result.warning ? ` (${result.warning})` : '';
+    setStatus(status, result.status === 'ok' ? `${name}: done in ${(result.timings_ms.total / 1000).toFixed(1)} s${here}${warning}` : `${name}: no verse recognised${here}${warning}`);
     renderResult(result, currentUrl);
     // What ran and how long it took, for the browser tests and bench/app/browserBench.ts.
     Object.assign(resultBox.dataset, { where, status: result.status, verses: formatVerses(result.verses), confidence: String(result.confidence), audioS: String(result.audio_s), totalMs: String(result.timings_ms.total) });
