@@ -8,6 +8,7 @@ export {
   type DecodeOptions,
   type DecodeBytesOptions,
 } from './decode.js';
+export { cutOffWarning } from './samples.js';
 export { resample, downmix, deinterleave, int16ToFloat32 } from './resample.js';
 export { changeTempo } from './tempo.js';
 export { detectSpeech, isSilent, type SpeechSegment, type VadOptions } from './vad.js';

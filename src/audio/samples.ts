@@ -26,6 +26,11 @@ export function finishSamples(samples: Float32Array): DecodedAudio {
   return { samples, sampleRate: SAMPLE_RATE, durationS: samples.length / SAMPLE_RATE };
 }
 
+/** What to tell a user about audio decoded from a file cut off (see cutOff), or undefined. */
+export function cutOffWarning(audio: Pick<DecodedAudio, 'cutOff' | 'durationS'>): string | undefined {
+  return audio.cutOff ? `the file is cut off: only the ${audio.durationS.toFixed(1)} s it holds were identified` : undefined;
+}
+
 export function tooLongError(label: string, maxDurationS: number): AudioError {
   return new AudioError('too_long', `${label} is too long: over the ${describeLimit(maxDurationS)} limit`);
 }

@@ -232,7 +232,7 @@ const list: Sub = async (args, values, io) => {
       for (const r of recordings.filter((rec) => rec.rootId === root.id)) {
         const what =
           r.status === 'indexed'
-            ? `${clock(r.durationS ?? 0)}, ${plural(r.segmentCount, 'passage')}`
+            ? `${clock(r.durationS ?? 0)}, ${plural(r.segmentCount, 'passage')}${r.warning ? ` (${r.warning})` : ''}`
             : r.status === 'failed'
               ? `failed: ${r.error ?? 'unknown error'}`
               : 'not indexed yet';

@@ -1,3 +1,4 @@
+import { cutOffWarning, type DecodedAudio } from '../audio/samples.js';
 import type { VerseRef } from '../quran/corpus.js';
 import type { MatchResult } from '../match/types.js';
 import type { HeardWord } from '../match/words.js';
@@ -92,9 +93,9 @@ export function matchToResult(file: string, match: MatchResult, maxCandidates: n
 }
 
 /** The result, warned that it comes from the part of a cut-off file that is there (see DecodedAudio.cutOff). */
-export function withInputWarning(result: IdentifyResult, audio: { readonly cutOff?: boolean; readonly durationS: number }): IdentifyResult {
-  if (!audio.cutOff || result.status === 'error') return result;
-  return { ...result, warning: `the file is cut off: only the ${audio.durationS.toFixed(1)} s it holds were identified` };
+export function withInputWarning(result: IdentifyResult, audio: Pick<DecodedAudio, 'cutOff' | 'durationS'>): IdentifyResult {
+  const warning = cutOffWarning(audio);
+  return warning && result.status !== 'error' ? { ...result, warning } : result;
 }
 
 export function noMatchResult(file: string): IdentifyResult {

@@ -70,6 +70,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_created ON jobs(created_at);
     `,
   },
+  {
+    version: 3,
+    name: 'a warning on a recording indexed from a file cut off',
+    sql: `ALTER TABLE recordings ADD COLUMN warning TEXT;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,4 +1,4 @@
-import { decodeAudioFile, planChunks } from '../audio/index.js';
+import { cutOffWarning, decodeAudioFile, planChunks } from '../audio/index.js';
 import { appendWithoutOverlap } from '../engine/trail.js';
 import type { IdentifyResult } from '../engine/result.js';
 import { sameVerse, type VerseKey } from '../quran/verseKey.js';
@@ -99,5 +99,6 @@ export async function segmentRecordingFile(
 ): Promise<IndexedRecording> {
   const audio = await decodeAudioFile(path, { maxDurationS: options.maxDurationS });
   const segments = await segmentSamples(audio.samples, audio.sampleRate, path, recogniser, options, signal);
-  return { durationS: audio.durationS, segments };
+  const warning = cutOffWarning(audio);
+  return { durationS: audio.durationS, segments, ...(warning ? { warning } : {}) };
 }

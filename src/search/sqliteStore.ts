@@ -30,6 +30,7 @@ interface RecordingRow {
   mtime_ms: number;
   status: RecordingStatus;
   error: string | null;
+  warning: string | null;
   duration_s: number | null;
   indexed_at: string | null;
   segment_count: number;
@@ -61,7 +62,7 @@ interface JobRow {
   error: string | null;
 }
 
-const RECORDING_COLUMNS = `r.id, r.root_id, r.path, r.size_bytes, r.mtime_ms, r.status, r.error, r.duration_s, r.indexed_at,
+const RECORDING_COLUMNS = `r.id, r.root_id, r.path, r.size_bytes, r.mtime_ms, r.status, r.error, r.warning, r.duration_s, r.indexed_at,
   (SELECT COUNT(*) FROM segments s WHERE s.recording_id = r.id) AS segment_count`;
 
 const now = (): string => new Date().toISOString();
@@ -75,6 +76,7 @@ function toRecording(row: RecordingRow): Recording {
     mtimeMs: row.mtime_ms,
     status: row.status,
     error: row.error,
+    warning: row.warning,
     durationS: row.duration_s,
     indexedAt: row.indexed_at,
     segmentCount: row.segment_count,
@@ -140,7 +142,7 @@ export class SqliteLibraryStore implements LibraryStore {
         this.db.prepare('DELETE FROM segments WHERE recording_id = ?').run(existing.id);
         this.db
           .prepare(
-            `UPDATE recordings SET size_bytes = ?, mtime_ms = ?, status = 'pending', error = NULL, duration_s = NULL, indexed_at = NULL WHERE id = ?`,
+            `UPDATE recordings SET size_bytes = ?, mtime_ms = ?, status = 'pending', error = NULL, warning = NULL, duration_s = NULL, indexed_at = NULL WHERE id = ?`,
           )
           .run(file.sizeBytes, mtimeMs, existing.id);
       }
@@ -189,15 +191,15 @@ export class SqliteLibraryStore implements LibraryStore {
         for (const v of verses) insertVerse.run(verseIndex(v), lastInsertRowid);
       }
       this.db
-        .prepare(`UPDATE recordings SET status = 'indexed', error = NULL, duration_s = ?, indexed_at = ? WHERE id = ?`)
-        .run(indexed.durationS, now(), recordingId);
+        .prepare(`UPDATE recordings SET status = 'indexed', error = NULL, warning = ?, duration_s = ?, indexed_at = ? WHERE id = ?`)
+        .run(indexed.warning ?? null, indexed.durationS, now(), recordingId);
     })();
   }
 
   markFailed(recordingId: number, error: string): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM segments WHERE recording_id = ?').run(recordingId);
-      this.db.prepare(`UPDATE recordings SET status = 'failed', error = ?, indexed_at = ? WHERE id = ?`).run(error, now(), recordingId);
+      this.db.prepare(`UPDATE recordings SET status = 'failed', error = ?, warning = NULL, indexed_at = ? WHERE id = ?`).run(error, now(), recordingId);
     })();
   }
 

@@ -20,6 +20,8 @@ export interface Recording {
   readonly status: RecordingStatus;
   /** One-line reason, only when status is failed. */
   readonly error: string | null;
+  /** One line on what was indexed, only when status is indexed: the file was cut off. */
+  readonly warning: string | null;
   readonly durationS: number | null;
   readonly indexedAt: string | null;
   readonly segmentCount: number;
@@ -38,6 +40,8 @@ export interface Segment {
 export interface IndexedRecording {
   readonly durationS: number;
   readonly segments: readonly Segment[];
+  /** One line on the input: the file was cut off, and what it holds was indexed. */
+  readonly warning?: string;
 }
 
 /** How well one verse answers a query, 0..1. */

@@ -16,6 +16,7 @@ export const recordingJson = (r: Recording) => ({
   size_bytes: r.sizeBytes,
   status: r.status,
   error: r.error,
+  warning: r.warning,
   duration_s: r.durationS,
   indexed_at: r.indexedAt,
   segments: r.segmentCount,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -92,6 +92,26 @@ describe('library: folders, indexing and search (engine faked)', () => {
     writeWav(join(root, 'ikhlas.wav'), speechLike(3));
     const changed = await library.addFolder(root);
     assert.equal(changed.queuedIds.length, 2);
+  });
+
+  it('a file cut off is indexed from what it holds, with a warning; indexed whole again, the warning goes', async () => {
+    const { root } = makeFolder();
+    const { library, jobs, store } = makeLibrary();
+    const path = join(root, 'ikhlas.wav');
+    const whole = readFileSync(path);
+    writeFileSync(path, whole.subarray(0, Math.floor(whole.length * 0.75)));
+    await library.addFolder(root);
+    await jobs.idle();
+    const cut = store.recordings().find((r) => r.path === path)!;
+    assert.equal(cut.status, 'indexed');
+    assert.match(cut.warning ?? '', /^the file is cut off: only the 2\.[23] s it holds were identified$/, 'three quarters of 3 s');
+    assert.equal(library.search('112:1', 10).results.length, 1, 'what it holds is searchable');
+    assert.equal(store.recordings().find((r) => r.path.endsWith('fatiha.wav'))!.warning, null);
+    writeFileSync(path, whole);
+    utimesSync(path, new Date(), new Date(Date.now() + 5_000));
+    assert.equal((await library.addFolder(root)).queuedIds.length, 2, 'the changed file and the broken one');
+    await jobs.idle();
+    assert.equal(store.recordings().find((r) => r.path === path)!.warning, null);
   });
 
   it('refuses folders that are missing, files, or outside the allowed ones', async () => {

@@ -45,6 +45,8 @@ export interface RecordingInfo {
   path: string;
   status: 'pending' | 'indexed' | 'failed';
   error: string | null;
+  /** Set when the file was cut off and what it holds was indexed. */
+  warning: string | null;
   duration_s: number | null;
   segments: number;
 }

@@ -76,7 +76,7 @@ async function refreshStats(searchAgain = false): Promise<void> {
           el('span', { class: 'recording-name' }, r.path),
           ' — ',
           r.status === 'indexed'
-            ? `${formatTime(r.duration_s ?? 0)}, ${r.segments} segment${r.segments === 1 ? '' : 's'}`
+            ? `${formatTime(r.duration_s ?? 0)}, ${r.segments} segment${r.segments === 1 ? '' : 's'}${r.warning ? ` (${r.warning})` : ''}`
             : r.status === 'failed'
               ? `could not index: ${r.error ?? 'unknown reason'}`
               : 'waiting to be indexed',
