@@ -12,7 +12,7 @@
  */
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { MonoCollector, runInProcess } from './collect.js';
-import { SAMPLE_RATE, type DecodedAudio } from './samples.js';
+import { SAMPLE_RATE, tooLongError, type DecodedAudio } from './samples.js';
 
 /** Bytes handed to the decoder at a time, so an over-long file stops early. */
 const CHUNK_BYTES = 64 * 1024;
@@ -30,17 +30,39 @@ export function isOggOpus(head: Uint8Array): boolean {
  * the torn page into seconds of noise, where ffmpeg stops at the cut.
  */
 export function endsWithLastPage(bytes: Uint8Array): boolean {
+  return lastPageAt(bytes) !== undefined;
+}
+
+/** Where the whole last page, marked end-of-stream, starts; undefined when the data does not end with one. */
+function lastPageAt(bytes: Uint8Array): number | undefined {
   const MAX_PAGE_BYTES = 27 + 255 + 255 * 255;
   for (let at = bytes.length - 27; at >= Math.max(0, bytes.length - MAX_PAGE_BYTES); at--) {
     if (!startsWith(bytes, at, 'OggS')) continue;
     const segments = bytes[at + 26]!;
     let end = at + 27 + segments;
-    if (end > bytes.length) return false;
+    if (end > bytes.length) return undefined;
     for (let i = 0; i < segments; i++) end += bytes[at + 27 + i]!;
     const endOfStream = (bytes[at + 5]! & 0x04) !== 0;
-    return end === bytes.length && endOfStream;
+    return end === bytes.length && endOfStream ? at : undefined;
   }
-  return false;
+  return undefined;
+}
+
+/** Opus counts granule positions at 48 kHz whatever the rate it was recorded at (RFC 7845). */
+const OPUS_GRANULE_RATE = 48000;
+
+/**
+ * The length the last page's granule position declares (less the stream's pre-skip), in
+ * seconds: what the whole file holds, known without decoding it. Undefined without a last page.
+ */
+function declaredDurationS(bytes: Uint8Array): number | undefined {
+  const last = lastPageAt(bytes);
+  if (last === undefined) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const granule = Number(view.getBigInt64(last + 6, true));
+  const head = 27 + bytes[26]!; // the first packet, OpusHead (isOggOpus)
+  const preSkip = view.getUint16(head + 10, true);
+  return granule > 0 ? (granule - preSkip) / OPUS_GRANULE_RATE : undefined;
 }
 
 /** True for an Ogg stream (Opus or any other codec) that does not end with its last page: the file was cut off. */
@@ -62,6 +84,8 @@ function startsWith(bytes: Uint8Array, at: number, text: string): boolean {
  */
 export async function decodeOggOpus(bytes: Uint8Array, label: string, maxDurationS: number): Promise<DecodedAudio | undefined> {
   if (!endsWithLastPage(bytes)) return undefined;
+  // Decoding 30 minutes takes seconds: refuse at once what the last page says is longer.
+  if ((declaredDurationS(bytes) ?? 0) > maxDurationS + 1) throw tooLongError(label, maxDurationS);
   // ogg-opus-decoder's typings predate its sampleRate option, so the options go in as a variable.
   const options = { forceStereo: false, sampleRate: SAMPLE_RATE };
   return runInProcess(() => new OggOpusDecoder(options), async (decoder) => {

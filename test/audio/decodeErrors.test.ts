@@ -93,6 +93,17 @@ describe('decode errors', () => {
     }
   });
 
+  it('an Ogg Opus file whose last page declares more than maxDurationS is too_long before decoding', async () => {
+    const name = 'declared.opus';
+    writeTone(at(name), { durationS: 3 }, '-c:a', 'libopus');
+    const bytes = Uint8Array.from(readFileSync(at(name)));
+    assert.ok((await decodeAudioBytes(bytes, { maxDurationS: 60, ffmpegPath: at('no-such-ffmpeg') })).durationS < 3.1);
+    // The last page's granule position claims two hours at 48 kHz: refused at once, though the audio is 3 s.
+    const last = Buffer.from(bytes).lastIndexOf('OggS');
+    new DataView(bytes.buffer).setBigInt64(last + 6, BigInt(2 * 3600 * 48000), true);
+    await assertAudioError(decodeAudioBytes(bytes, { maxDurationS: 60, ffmpegPath: at('no-such-ffmpeg') }), 'too_long', '1-minute limit');
+  });
+
   it('MPEG audio that mpg123 cannot decode is left to ffmpeg to judge', async () => {
     // A valid frame header, then noise: mpg123 reports errors, and ffmpeg says what is wrong.
     const junk = randomBytes(4000, 1);
