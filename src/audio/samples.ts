@@ -28,7 +28,7 @@ export function finishSamples(samples: Float32Array): DecodedAudio {
 
 /** What to tell a user about audio decoded from a file cut off (see cutOff), or undefined. */
 export function cutOffWarning(audio: Pick<DecodedAudio, 'cutOff' | 'durationS'>): string | undefined {
-  return audio.cutOff ? `the file is cut off: only the ${audio.durationS.toFixed(1)} s it holds were identified` : undefined;
+  return audio.cutOff ? `the file is cut off: only the ${audio.durationS.toFixed(1)} s it holds were heard` : undefined;
 }
 
 export function tooLongError(label: string, maxDurationS: number): AudioError {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { decodeAudioFile, SAMPLE_RATE } from '../audio/index.js';
+import { cutOffWarning, decodeAudioFile, SAMPLE_RATE } from '../audio/index.js';
 import { Follower, type FollowEvent } from '../engine/follow.js';
 import { lazyModeIdentifier, type ModeModelOptions } from '../engine/modes.js';
 import { loadQuran } from '../quran/corpus.js';
@@ -40,6 +40,8 @@ export async function followCommand(argv: readonly string[], io: CliIO, stdin: A
     for await (const samples of pcmFrom(stdin)) print(await follower.push(samples));
   } else {
     const audio = await decodeAudioFile(input);
+    const warning = cutOffWarning(audio);
+    if (warning) io.err(`ayat: ${input}: ${warning}\n`);
     const piece = Math.round(FILE_PIECE_S * SAMPLE_RATE);
     for (let at = 0; at < audio.samples.length; at += piece) print(await follower.push(audio.samples.subarray(at, at + piece)));
   }

@@ -102,11 +102,11 @@ describe('ayat identify on files that cannot be identified', () => {
     assert.equal(json.code, 0, json.stderr);
     const [cutResult, wholeResult] = jsonLines(json.stdout);
     assert.ok(cutResult!.status === 'ok' || cutResult!.status === 'no_match', cutResult!.status);
-    assert.equal(cutResult!.warning, 'the file is cut off: only the 1.5 s it holds were identified');
+    assert.equal(cutResult!.warning, 'the file is cut off: only the 1.5 s it holds were heard');
     assert.equal(wholeResult!.warning, undefined);
     const human = runCli(['identify', '--model', tinyModel, cut]);
     assert.equal(human.code, 0, human.stderr);
-    assert.match(human.stdout, /^ {2}warning: the file is cut off: only the 1\.5 s it holds were identified$/m);
+    assert.match(human.stdout, /^ {2}warning: the file is cut off: only the 1\.5 s it holds were heard$/m);
   });
 
   it('many files: one JSON line each, in order, progress on stderr, exit 1 if any failed', () => {

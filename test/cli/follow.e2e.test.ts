@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -53,6 +53,18 @@ describe('ayat follow with the trained model', () => {
     const human = runCli(['follow', '-'], {}, pcm);
     assert.match(human.stdout.split('\n')[0] ?? '', /^0:0\d {2}112:1 {2}Al-Ikhlas {2}/);
     assert.ok(human.stdout.split('\n')[0]!.endsWith(loadQuran().get({ surah: 112, ayah: 1 }).text));
+  });
+
+  it('a file cut off is followed as far as it goes, with a warning on stderr', () => {
+    const whole = readFileSync(wav);
+    const cut = join(work, 'cut.wav');
+    // To the middle of 112:2: 112:1 is followed, and the warning says how much there was.
+    const end = 44 + 2 * Math.round(((spans[1]!.startS + spans[1]!.endS) / 2) * 16000);
+    writeFileSync(cut, whole.subarray(0, end));
+    const r = runCli(['follow', '--json', cut]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout.split('\n')[0]!).ayah, 1);
+    assert.match(r.stderr, /^ayat: .*cut\.wav: the file is cut off: only the \d+\.\d s it holds were heard\n$/);
   });
 
   it('bad input: one line and an exit code, no stack trace', () => {

@@ -104,7 +104,7 @@ describe('library: folders, indexing and search (engine faked)', () => {
     await jobs.idle();
     const cut = store.recordings().find((r) => r.path === path)!;
     assert.equal(cut.status, 'indexed');
-    assert.match(cut.warning ?? '', /^the file is cut off: only the 2\.[23] s it holds were identified$/, 'three quarters of 3 s');
+    assert.match(cut.warning ?? '', /^the file is cut off: only the 2\.[23] s it holds were heard$/, 'three quarters of 3 s');
     assert.equal(library.search('112:1', 10).results.length, 1, 'what it holds is searchable');
     assert.equal(store.recordings().find((r) => r.path.endsWith('fatiha.wav'))!.warning, null);
     writeFileSync(path, whole);

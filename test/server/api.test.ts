@@ -129,7 +129,7 @@ describe('HTTP API without the model', () => {
     assert.equal(status, 200);
     assert.equal(body.status, 'no_match');
     assert.equal(body.audio_s, 1);
-    assert.equal(body.warning, 'the file is cut off: only the 1.0 s it holds were identified');
+    assert.equal(body.warning, 'the file is cut off: only the 1.0 s it holds were heard');
   });
 
   it('GET /search checks the query and answers verses even from an empty library', async () => {
