@@ -52,17 +52,35 @@ function lastPageAt(bytes: Uint8Array): number | undefined {
 const OPUS_GRANULE_RATE = 48000;
 
 /**
- * The length the last page's granule position declares (less the stream's pre-skip), in
- * seconds: what the whole file holds, known without decoding it. Undefined without a last page.
+ * About how long the stream is, known without decoding it: from the end of its first audio page
+ * to the end of its last page, by their granule positions. Never more than the stream holds (it
+ * leaves out the first page's audio), also for a stream cut from a longer one, whose granule
+ * positions start far from zero. Undefined without a last page or a first audio page.
  */
 function declaredDurationS(bytes: Uint8Array): number | undefined {
   const last = lastPageAt(bytes);
-  if (last === undefined) return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const granule = Number(view.getBigInt64(last + 6, true));
-  const head = 27 + bytes[26]!; // the first packet, OpusHead (isOggOpus)
-  const preSkip = view.getUint16(head + 10, true);
-  return granule > 0 ? (granule - preSkip) / OPUS_GRANULE_RATE : undefined;
+  const first = firstAudioPageAt(bytes);
+  if (last === undefined || first === undefined) return undefined;
+  const span = granuleAt(bytes, last) - granuleAt(bytes, first);
+  return span >= 0 ? span / OPUS_GRANULE_RATE : undefined;
+}
+
+/** A page's granule position: for Opus, the 48-kHz sample count at the end of its last packet; -1 for none. */
+function granuleAt(bytes: Uint8Array, page: number): number {
+  return Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigInt64(page + 6, true));
+}
+
+/** Where the first page with audio starts (the header pages' granule position is 0), looking at the first few pages. */
+function firstAudioPageAt(bytes: Uint8Array): number | undefined {
+  const PAGES_LOOKED_AT = 16;
+  for (let at = 0, n = 0; n < PAGES_LOOKED_AT && at + 27 <= bytes.length && startsWith(bytes, at, 'OggS'); n++) {
+    if (granuleAt(bytes, at) > 0) return at;
+    const segments = bytes[at + 26]!;
+    let next = at + 27 + segments;
+    for (let i = 0; i < segments && at + 27 + i < bytes.length; i++) next += bytes[at + 27 + i]!;
+    at = next;
+  }
+  return undefined;
 }
 
 /** True for an Ogg stream (Opus or any other codec) that does not end with its last page: the file was cut off. */

@@ -104,6 +104,13 @@ describe('decode errors', () => {
     await assertAudioError(decodeAudioBytes(bytes, { maxDurationS: 60, ffmpegPath: at('no-such-ffmpeg') }), 'too_long', '1-minute limit');
   });
 
+  it('an Ogg Opus stream cut from a longer one (granule positions far from zero) is judged by what it holds', async () => {
+    const bytes = Uint8Array.from(readFileSync(at('declared.opus')));
+    shiftGranules(bytes, BigInt(3 * 3600 * 48000));
+    const audio = await decodeAudioBytes(bytes, { maxDurationS: 60, ffmpegPath: at('no-such-ffmpeg') });
+    assert.ok(audio.durationS > 2.9 && audio.durationS < 3.1, `${audio.durationS} s`);
+  });
+
   it('MPEG audio that mpg123 cannot decode is left to ffmpeg to judge', async () => {
     // A valid frame header, then noise: mpg123 reports errors, and ffmpeg says what is wrong.
     const junk = randomBytes(4000, 1);
@@ -134,3 +141,28 @@ describe('decode errors', () => {
     await assertAudioError(decodeAudioBytes(readFileSync(at('tone.flac')), { ffmpegPath }), 'decoder_missing', 'install');
   });
 });
+
+/** Adds `offset` to every audio page's granule position (the header pages keep 0) and mends each page's CRC. */
+function shiftGranules(bytes: Uint8Array, offset: bigint): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let page = 0; page + 27 <= bytes.length; ) {
+    const segments = bytes[page + 26]!;
+    let end = page + 27 + segments;
+    for (let i = 0; i < segments; i++) end += bytes[page + 27 + i]!;
+    const granule = view.getBigInt64(page + 6, true);
+    if (granule > 0n) view.setBigInt64(page + 6, granule + offset, true);
+    view.setUint32(page + 22, 0, true);
+    view.setUint32(page + 22, oggCrc(bytes.subarray(page, end)), true);
+    page = end;
+  }
+}
+
+/** Ogg's page checksum: CRC-32, polynomial 0x04c11db7, not reflected, initial value 0. */
+function oggCrc(data: Uint8Array): number {
+  let crc = 0;
+  for (const byte of data) {
+    crc ^= byte << 24;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 0x80000000 ? (crc << 1) ^ 0x04c11db7 : crc << 1;
+  }
+  return crc >>> 0;
+}
