@@ -26,6 +26,13 @@ export interface FfmpegJob {
 
 const STDERR_KEEP = 16 * 1024;
 
+/**
+ * What ffmpeg says (at -v error, exit 0) when an MP4/M4A or Matroska/WebM file stops before its
+ * end; it decodes what is there. Other formats it reads cut off without a word, or with errors
+ * that damage in the middle of a file gives too.
+ */
+const ENDED_EARLY = /partial file|File ended prematurely/;
+
 export function runFfmpeg(job: FfmpegJob): Promise<DecodedAudio> {
   const args = [
     '-nostdin', '-hide_banner', '-v', 'error',
@@ -91,7 +98,8 @@ export function runFfmpeg(job: FfmpegJob): Promise<DecodedAudio> {
         } else if (byteCount < BYTES_PER_SAMPLE) {
           reject(new AudioError('empty', `cannot read ${job.label}: it contains no audio`));
         } else {
-          resolve(finishSamples(joinSamples(chunks, byteCount)));
+          const audio = finishSamples(joinSamples(chunks, byteCount));
+          resolve(ENDED_EARLY.test(stderr) ? { ...audio, cutOff: true } : audio);
         }
       });
     });

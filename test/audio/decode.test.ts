@@ -171,6 +171,17 @@ describe('decodeAudioFile / decodeAudioBytes', () => {
     }
   });
 
+  it('marks an M4A (index first) or WebM file cut off, as ffmpeg reports it; whole ones are not', async () => {
+    writeTone(join(tmp.dir, 'tone-faststart.m4a'), { durationS: 2 }, '-c:a', 'aac', '-movflags', '+faststart');
+    for (const name of ['tone-faststart.m4a', 'tone.webm']) {
+      const bytes = readFileSync(join(tmp.dir, name));
+      assert.equal((await decodeAudioBytes(bytes)).cutOff, undefined, `whole ${name}`);
+      const cut = await decodeAudioBytes(bytes.subarray(0, Math.floor(bytes.length * 0.6)), { name });
+      assert.equal(cut.cutOff, true, `${name} cut off: ${cut.durationS} s`);
+      assert.ok(cut.durationS > 0.5 && cut.durationS < 1.6, `${name}: what is there is decoded, ${cut.durationS} s`);
+    }
+  });
+
   it('decodes what is there of an Ogg Opus file cut off half way (through ffmpeg)', async () => {
     const bytes = readFileSync(join(tmp.dir, 'tone.opus.ogg'));
     const half = bytes.subarray(0, bytes.length >> 1);
