@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AudioError } from './errors.js';
 import { runFfmpeg } from './ffmpeg.js';
+import { flacEndsEarly, isFlac } from './flac.js';
 import { decodeMp3, mayBeMp3, mp3EndsEarly } from './mp3.js';
 import { decodeOggOpus, isOggOpus, oggEndsEarly } from './oggOpus.js';
 import { type DecodedAudio } from './samples.js';
@@ -41,6 +42,16 @@ interface InMemory {
   readonly bytes: Uint8Array;
 }
 
+/** Whether audio decoded to `decodedS` seconds is less than the file declares (see DecodedAudio.cutOff). */
+type EndsEarly = (decodedS: number) => boolean;
+
+/** How to tell that a file was cut off, from its first bytes or all of them; undefined where nothing tells. */
+function endsEarlyCheck(head: Uint8Array, inMemory: InMemory | undefined): EndsEarly | undefined {
+  if (inMemory) return (s) => inMemory.decoder.endsEarly(inMemory.bytes, s);
+  if (isFlac(head)) return (s) => flacEndsEarly(head, s);
+  return undefined;
+}
+
 export interface DecodeOptions {
   /** Fail with code 'too_long' past this much audio, in seconds (default 30 minutes). */
   readonly maxDurationS?: number;
@@ -57,19 +68,21 @@ export interface DecodeBytesOptions extends DecodeOptions {
 export async function decodeAudioFile(path: string, opts: DecodeOptions = {}): Promise<DecodedAudio> {
   const maxDurationS = maxDurationFor(opts);
   const label = path;
-  let found: InMemory | undefined;
+  let endsEarly: EndsEarly | undefined;
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw new AudioError('unreadable', `cannot read ${label}: it is a directory, not an audio file`);
     if (info.isFile() && info.size === 0) throw new AudioError('empty', `cannot read ${label}: the file is empty`);
-    found = info.isFile() && info.size <= IN_PROCESS_MAX_BYTES ? await readIfInProcess(path) : undefined;
+    const start = info.isFile() ? await readStart(path, info.size <= IN_PROCESS_MAX_BYTES) : undefined;
+    endsEarly = start && endsEarlyCheck(start.head, start.inMemory);
+    const found = start?.inMemory;
     const decoded = found && (await found.decoder.decode(found.bytes, label, maxDurationS));
-    if (decoded) return withCutOff(decoded, found);
+    if (decoded) return withCutOff(decoded, endsEarly);
   } catch (e) {
     throw e instanceof AudioError ? e : fileSystemError(e, label);
   }
   // `file:` keeps ffmpeg from reading a path such as "concat:a|b" or "http://..." as a protocol.
-  return withCutOff(await runFfmpeg({ input: `file:${path}`, protocols: 'file', label, maxDurationS, ffmpegPath: ffmpegPathFor(opts) }), found);
+  return withCutOff(await runFfmpeg({ input: `file:${path}`, protocols: 'file', label, maxDurationS, ffmpegPath: ffmpegPathFor(opts) }), endsEarly);
 }
 
 /** Decodes a whole recording held in memory (an upload, a fetch body). */
@@ -77,13 +90,14 @@ export async function decodeAudioBytes(bytes: Uint8Array, opts: DecodeBytesOptio
   const maxDurationS = maxDurationFor(opts);
   const label = opts.name ?? 'audio data';
   if (bytes.length === 0) throw new AudioError('empty', `cannot read ${label}: it is empty`);
-  const decoder = inProcessDecoderFor(bytes.subarray(0, SNIFF_BYTES));
-  const found = decoder && { decoder, bytes };
+  const head = bytes.subarray(0, SNIFF_BYTES);
+  const decoder = inProcessDecoderFor(head);
+  const endsEarly = endsEarlyCheck(head, decoder && { decoder, bytes });
   const decoded = decoder && (await decoder.decode(bytes, label, maxDurationS));
-  if (decoded) return withCutOff(decoded, found);
+  if (decoded) return withCutOff(decoded, endsEarly);
   const ffmpegPath = ffmpegPathFor(opts);
   if (!needsSeeking(bytes)) {
-    return withCutOff(await runFfmpeg({ input: 'pipe:0', protocols: 'pipe', stdin: bytes, label, maxDurationS, ffmpegPath }), found);
+    return withCutOff(await runFfmpeg({ input: 'pipe:0', protocols: 'pipe', stdin: bytes, label, maxDurationS, ffmpegPath }), endsEarly);
   }
   const dir = await mkdtemp(join(tmpdir(), 'ayat-audio-'));
   try {
@@ -95,23 +109,27 @@ export async function decodeAudioBytes(bytes: Uint8Array, opts: DecodeBytesOptio
   }
 }
 
-/** Marks audio whose file stops early, where its format says so (the in-process formats); others go unmarked. */
-function withCutOff(audio: DecodedAudio, found: InMemory | undefined): DecodedAudio {
-  return found?.decoder.endsEarly(found.bytes, audio.durationS) ? { ...audio, cutOff: true } : audio;
+/** Marks audio whose file stops early, where its format says so; ffmpeg marks what it reports itself. */
+function withCutOff(audio: DecodedAudio, endsEarly: EndsEarly | undefined): DecodedAudio {
+  return endsEarly?.(audio.durationS) ? { ...audio, cutOff: true } : audio;
 }
 
 function inProcessDecoderFor(head: Uint8Array): InProcessDecoder | undefined {
   return IN_PROCESS_DECODERS.find((d) => d.sniff(head));
 }
 
-/** The whole file and its decoder when it starts like a format decoded in-process, else undefined (read no further). */
-async function readIfInProcess(path: string): Promise<InMemory | undefined> {
+/**
+ * The file's first bytes, and when it starts like a format decoded in-process (and `whole` allows),
+ * the whole file with its decoder; nothing more is read otherwise.
+ */
+async function readStart(path: string, whole: boolean): Promise<{ head: Uint8Array; inMemory?: InMemory }> {
   const file = await open(path, 'r');
   try {
-    const head = new Uint8Array(SNIFF_BYTES);
-    const { bytesRead } = await file.read(head, 0, SNIFF_BYTES, 0);
-    const decoder = inProcessDecoderFor(head.subarray(0, bytesRead));
-    return decoder && { decoder, bytes: await file.readFile() };
+    const buffer = new Uint8Array(SNIFF_BYTES);
+    const { bytesRead } = await file.read(buffer, 0, SNIFF_BYTES, 0);
+    const head = buffer.subarray(0, bytesRead);
+    const decoder = whole ? inProcessDecoderFor(head) : undefined;
+    return decoder ? { head, inMemory: { decoder, bytes: await file.readFile() } } : { head };
   } finally {
     await file.close();
   }

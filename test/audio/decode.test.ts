@@ -171,14 +171,19 @@ describe('decodeAudioFile / decodeAudioBytes', () => {
     }
   });
 
-  it('marks an M4A (index first) or WebM file cut off, as ffmpeg reports it; whole ones are not', async () => {
+  it('marks an M4A (index first), WebM or FLAC file cut off, decoded by ffmpeg; whole ones are not', async () => {
     writeTone(join(tmp.dir, 'tone-faststart.m4a'), { durationS: 2 }, '-c:a', 'aac', '-movflags', '+faststart');
-    for (const name of ['tone-faststart.m4a', 'tone.webm']) {
-      const bytes = readFileSync(join(tmp.dir, name));
+    for (const name of ['tone-faststart.m4a', 'tone.webm', 'tone.flac']) {
+      const path = join(tmp.dir, name);
+      const bytes = readFileSync(path);
       assert.equal((await decodeAudioBytes(bytes)).cutOff, undefined, `whole ${name}`);
+      assert.equal((await decodeAudioFile(path)).cutOff, undefined, `whole ${name} file`);
       const cut = await decodeAudioBytes(bytes.subarray(0, Math.floor(bytes.length * 0.6)), { name });
       assert.equal(cut.cutOff, true, `${name} cut off: ${cut.durationS} s`);
       assert.ok(cut.durationS > 0.5 && cut.durationS < 1.6, `${name}: what is there is decoded, ${cut.durationS} s`);
+      const cutPath = join(tmp.dir, `cut-${name}`);
+      writeFileSync(cutPath, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+      assert.equal((await decodeAudioFile(cutPath)).cutOff, true, `${name} file cut off`);
     }
   });
 
