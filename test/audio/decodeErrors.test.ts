@@ -104,6 +104,17 @@ describe('decode errors', () => {
     await assertAudioError(decodeAudioBytes(bytes, { maxDurationS: 60, ffmpegPath: at('no-such-ffmpeg') }), 'too_long', '1-minute limit');
   });
 
+  it('a FLAC file whose STREAMINFO declares more than maxDurationS is too_long before ffmpeg decodes it', async () => {
+    writeTone(at('declared.flac'), { durationS: 3 }, '-c:a', 'flac');
+    const bytes = Uint8Array.from(readFileSync(at('declared.flac')));
+    // Total samples (the low 32 of 36 bits, bytes 22–25) set to 2^32 - 1: many hours, though the audio is 3 s.
+    new DataView(bytes.buffer).setUint32(22, 0xffff_ffff);
+    writeFileSync(at('declared-long.flac'), bytes);
+    const ffmpegPath = at('no-such-ffmpeg');
+    await assertAudioError(decodeAudioBytes(bytes, { maxDurationS: 60, ffmpegPath }), 'too_long', '1-minute limit');
+    await assertAudioError(decodeAudioFile(at('declared-long.flac'), { maxDurationS: 60, ffmpegPath }), 'too_long', '1-minute limit');
+  });
+
   it('an Ogg Opus stream cut from a longer one (granule positions far from zero) is judged by what it holds', async () => {
     const bytes = Uint8Array.from(readFileSync(at('declared.opus')));
     shiftGranules(bytes, BigInt(3 * 3600 * 48000));
