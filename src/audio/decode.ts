@@ -12,7 +12,7 @@ import { runFfmpeg } from './ffmpeg.js';
 import { flacDeclaredDurationS, flacEndsEarly, isFlac } from './flac.js';
 import { decodeMp3, mayBeMp3, mp3EndsEarly } from './mp3.js';
 import { decodeOggOpus, isOggOpus, oggEndsEarly } from './oggOpus.js';
-import { tooLongError, type DecodedAudio } from './samples.js';
+import { refuseDeclaredTooLong, type DecodedAudio } from './samples.js';
 import { decodeWav, isWav, wavEndsEarly } from './wav.js';
 
 export { SAMPLE_RATE, type DecodedAudio } from './samples.js';
@@ -74,7 +74,8 @@ export async function decodeAudioFile(path: string, opts: DecodeOptions = {}): P
     if (info.isDirectory()) throw new AudioError('unreadable', `cannot read ${label}: it is a directory, not an audio file`);
     if (info.isFile() && info.size === 0) throw new AudioError('empty', `cannot read ${label}: the file is empty`);
     const start = info.isFile() ? await readStart(path, info.size <= IN_PROCESS_MAX_BYTES) : undefined;
-    if (start) refuseDeclaredTooLong(start.head, label, maxDurationS);
+    // FLAC goes to ffmpeg, so its header is read here; the in-process decoders read their own.
+    if (start) refuseDeclaredTooLong(flacDeclaredDurationS(start.head), label, maxDurationS);
     endsEarly = start && endsEarlyCheck(start.head, start.inMemory);
     const found = start?.inMemory;
     const decoded = found && (await found.decoder.decode(found.bytes, label, maxDurationS));
@@ -92,7 +93,7 @@ export async function decodeAudioBytes(bytes: Uint8Array, opts: DecodeBytesOptio
   const label = opts.name ?? 'audio data';
   if (bytes.length === 0) throw new AudioError('empty', `cannot read ${label}: it is empty`);
   const head = bytes.subarray(0, SNIFF_BYTES);
-  refuseDeclaredTooLong(head, label, maxDurationS);
+  refuseDeclaredTooLong(flacDeclaredDurationS(head), label, maxDurationS);
   const decoder = inProcessDecoderFor(head);
   const endsEarly = endsEarlyCheck(head, decoder && { decoder, bytes });
   const decoded = decoder && (await decoder.decode(bytes, label, maxDurationS));
@@ -109,14 +110,6 @@ export async function decodeAudioBytes(bytes: Uint8Array, opts: DecodeBytesOptio
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * Refuses a FLAC file whose header declares more than the limit before ffmpeg decodes up to it
- * (the in-process formats check their own headers).
- */
-function refuseDeclaredTooLong(head: Uint8Array, label: string, maxDurationS: number): void {
-  if ((flacDeclaredDurationS(head) ?? 0) > maxDurationS + 1) throw tooLongError(label, maxDurationS);
 }
 
 /** Marks audio whose file stops early, where its format says so; ffmpeg marks what it reports itself. */

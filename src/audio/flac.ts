@@ -4,7 +4,7 @@
  */
 
 /** Bytes from the start of the file to the end of STREAMINFO's sample count. */
-export const FLAC_HEAD_BYTES = 26;
+const FLAC_HEAD_BYTES = 26;
 
 /** Slack between the declared and the decoded length, for decoders that drop a partial last frame. */
 const SLACK_S = 0.1;

@@ -6,7 +6,7 @@
  */
 import { MPEGDecoder } from 'mpg123-decoder';
 import { MonoCollector, runInProcess } from './collect.js';
-import { tooLongError, type DecodedAudio } from './samples.js';
+import { refuseDeclaredTooLong, type DecodedAudio } from './samples.js';
 
 /** Bytes handed to the decoder at a time, so an over-long file stops early. */
 const CHUNK_BYTES = 64 * 1024;
@@ -31,9 +31,7 @@ export function mayBeMp3(head: Uint8Array): boolean {
 export async function decodeMp3(bytes: Uint8Array, label: string, maxDurationS: number): Promise<DecodedAudio | undefined> {
   const first = firstFrameOffset(bytes);
   if (!isFrameHeader(bytes, first)) return undefined;
-  // Decoding 30 minutes takes seconds: refuse at once what the header says is far longer.
-  // A second's slack, as the header counts the encoder's padding too.
-  if ((declaredDurationS(bytes, first) ?? 0) > maxDurationS + 1) throw tooLongError(label, maxDurationS);
+  refuseDeclaredTooLong(declaredDurationS(bytes, first), label, maxDurationS);
   return runInProcess(() => new MPEGDecoder(), async (decoder) => {
     await decoder.ready;
     const collector = new MonoCollector(label, maxDurationS);

@@ -12,7 +12,7 @@
  */
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { MonoCollector, runInProcess } from './collect.js';
-import { SAMPLE_RATE, tooLongError, type DecodedAudio } from './samples.js';
+import { refuseDeclaredTooLong, SAMPLE_RATE, type DecodedAudio } from './samples.js';
 
 /** Bytes handed to the decoder at a time, so an over-long file stops early. */
 const CHUNK_BYTES = 64 * 1024;
@@ -102,8 +102,7 @@ function startsWith(bytes: Uint8Array, at: number, text: string): boolean {
  */
 export async function decodeOggOpus(bytes: Uint8Array, label: string, maxDurationS: number): Promise<DecodedAudio | undefined> {
   if (!endsWithLastPage(bytes)) return undefined;
-  // Decoding 30 minutes takes seconds: refuse at once what the last page says is longer.
-  if ((declaredDurationS(bytes) ?? 0) > maxDurationS + 1) throw tooLongError(label, maxDurationS);
+  refuseDeclaredTooLong(declaredDurationS(bytes), label, maxDurationS);
   // ogg-opus-decoder's typings predate its sampleRate option, so the options go in as a variable.
   const options = { forceStereo: false, sampleRate: SAMPLE_RATE };
   return runInProcess(() => new OggOpusDecoder(options), async (decoder) => {

@@ -31,6 +31,14 @@ export function cutOffWarning(audio: Pick<DecodedAudio, 'cutOff' | 'durationS'>)
   return audio.cutOff ? `the file is cut off: only the ${audio.durationS.toFixed(1)} s it holds were heard` : undefined;
 }
 
+/**
+ * Refuses at once audio whose header declares more than the limit: decoding 30 minutes to find
+ * out takes seconds. A second's slack, as headers count the encoder's padding too.
+ */
+export function refuseDeclaredTooLong(declaredS: number | undefined, label: string, maxDurationS: number): void {
+  if ((declaredS ?? 0) > maxDurationS + 1) throw tooLongError(label, maxDurationS);
+}
+
 export function tooLongError(label: string, maxDurationS: number): AudioError {
   return new AudioError('too_long', `${label} is too long: over the ${describeLimit(maxDurationS)} limit`);
 }
