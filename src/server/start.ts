@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AcousticModel } from '../acoustic/model.js';
 import { packageRoot, packageVersion } from '../acoustic/packageRoot.js';
-import { createIdentifier } from '../engine/createIdentifier.js';
 import { loadDefaultMatcher } from '../engine/defaultMatcher.js';
 import type { Identifier } from '../engine/identify.js';
 import { loadModel } from '../engine/loadModel.js';
@@ -117,10 +116,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   });
   try {
     store.interruptUnfinishedJobs();
-    const identifier: Identifier = createIdentifier({ acousticModel, maxCandidates: MAX_TOP, words: true });
     const uploadsRoot = store.addRoot(realpathSync(uploadsDir));
     const ctx: ServerContext = {
-      identifierFor: modeIdentifiers(identifier, { ...modeModels, acousticModel }, MAX_TOP),
+      identifierFor: modeIdentifiers({ ...modeModels, acousticModel }, MAX_TOP),
       identifyQueue: new WorkQueue(limits.maxConcurrentIdentify, limits.maxQueuedIdentify),
       library,
       store,

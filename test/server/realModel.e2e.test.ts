@@ -3,10 +3,11 @@
  * with espeak-ng. Fails, never skips, when the model is missing.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, unlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { packageRoot } from '../../src/acoustic/packageRoot.js';
 import { lazyModeIdentifier } from '../../src/engine/modes.js';
 import { realModelDir } from '../engine/realModel.js';
 import { noiseWav, silenceWav } from './audio.js';
@@ -94,6 +95,31 @@ describe('POST /identify with the trained model', () => {
       assert.notEqual(a.body.status, 'error', `upload ${i}: ${JSON.stringify(a.body)}`);
       assert.equal(a.body.file, `clip-${i}.wav`);
       assert.deepEqual([a.body.status, a.body.verses, a.body.confidence], [alone.status, alone.verses, alone.confidence]);
+    }
+  });
+});
+
+describe('a model folder with its own calibration', () => {
+  it('full mode on the server uses it, as `ayat identify --mode full` does', async () => {
+    // The trained model in a folder of its own, with a calibration that is sure of every answer.
+    const own = join(work, 'model-calibrated');
+    mkdirSync(own);
+    for (const file of ['card.json', 'model.onnx']) copyFileSync(join(modelDir, file), join(own, file));
+    const builtIn = JSON.parse(readFileSync(join(packageRoot(), 'src/match/calibration.json'), 'utf8')) as object;
+    writeFileSync(join(own, 'calibration.json'), JSON.stringify({ ...builtIn, bias: 1000 }));
+    const server = await startTestServer({ model: own, webRoot: null });
+    try {
+      const form = new FormData();
+      form.append('mode', 'full');
+      form.append('audio', new Blob([readFileSync(oneVerse)], { type: 'audio/wav' }), '112001.wav');
+      const { status, body } = await server.json('/identify', { method: 'POST', body: form });
+      assert.equal(status, 200, JSON.stringify(body));
+      const cli = (await lazyModeIdentifier('full', { model: own }).identifyFile(oneVerse)).result;
+      assert.deepEqual([cli.status, cli.confidence], ['ok', 1], 'the folder\'s calibration, in the CLI');
+      assert.deepEqual([body.status, body.confidence, body.verses], [cli.status, cli.confidence, cli.verses]);
+    } finally {
+      await server.close();
+      removeDir(server.dataDir);
     }
   });
 });
