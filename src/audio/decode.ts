@@ -7,11 +7,12 @@
 import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { adtsEndsEarly, isAdts } from './adts.js';
 import { AudioError } from './errors.js';
 import { runFfmpeg } from './ffmpeg.js';
 import { flacDeclaredDurationS, flacEndsEarly, isFlac } from './flac.js';
 import { decodeMp3, mayBeMp3, mp3EndsEarly } from './mp3.js';
-import { decodeOggOpus, isOggOpus, oggEndsEarly } from './oggOpus.js';
+import { decodeOggOpus, isOgg, isOggOpus, oggEndsEarly } from './oggOpus.js';
 import { refuseDeclaredTooLong, type DecodedAudio } from './samples.js';
 import { decodeWav, isWav, wavEndsEarly } from './wav.js';
 
@@ -26,30 +27,46 @@ interface InProcessDecoder {
   readonly sniff: (head: Uint8Array) => boolean;
   /** `undefined` hands the data to ffmpeg. */
   readonly decode: (bytes: Uint8Array, label: string, maxDurationS: number) => Promise<DecodedAudio | undefined> | DecodedAudio | undefined;
-  /** Whether the data, decoded (by either decoder) to `decodedS` seconds, stops before the end its format declares. */
-  readonly endsEarly: (bytes: Uint8Array, decodedS: number) => boolean;
 }
 
 const IN_PROCESS_DECODERS: readonly InProcessDecoder[] = [
-  { sniff: isOggOpus, decode: decodeOggOpus, endsEarly: oggEndsEarly },
-  { sniff: isWav, decode: decodeWav, endsEarly: wavEndsEarly },
-  { sniff: mayBeMp3, decode: decodeMp3, endsEarly: mp3EndsEarly },
+  { sniff: isOggOpus, decode: decodeOggOpus },
+  { sniff: isWav, decode: decodeWav },
+  { sniff: mayBeMp3, decode: decodeMp3 },
 ];
 
-/** A format read into memory, and the decoder that knows it. */
-interface InMemory {
-  readonly decoder: InProcessDecoder;
-  readonly bytes: Uint8Array;
+/**
+ * How a format's own bytes tell that a file stops before its end (see DecodedAudio.cutOff),
+ * whichever decoder reads it: ffmpeg decodes these files with exit code 0 and no word.
+ */
+interface CutOffCheck {
+  readonly sniff: (head: Uint8Array) => boolean;
+  /** 'head': the first bytes tell (any file); 'all': the whole file is needed (files read into memory). */
+  readonly reads: 'head' | 'all';
+  /** Whether the data, decoded to `decodedS` seconds, stops before the end its format declares. */
+  readonly endsEarly: (bytes: Uint8Array, decodedS: number) => boolean;
 }
+
+const CUT_OFF_CHECKS: readonly CutOffCheck[] = [
+  { sniff: isOgg, reads: 'all', endsEarly: oggEndsEarly },
+  { sniff: isWav, reads: 'all', endsEarly: wavEndsEarly },
+  { sniff: mayBeMp3, reads: 'all', endsEarly: mp3EndsEarly },
+  { sniff: isFlac, reads: 'head', endsEarly: flacEndsEarly },
+  { sniff: isAdts, reads: 'all', endsEarly: adtsEndsEarly },
+];
 
 /** Whether audio decoded to `decodedS` seconds is less than the file declares (see DecodedAudio.cutOff). */
 type EndsEarly = (decodedS: number) => boolean;
 
-/** How to tell that a file was cut off, from its first bytes or all of them; undefined where nothing tells. */
-function endsEarlyCheck(head: Uint8Array, inMemory: InMemory | undefined): EndsEarly | undefined {
-  if (inMemory) return (s) => inMemory.decoder.endsEarly(inMemory.bytes, s);
-  if (isFlac(head)) return (s) => flacEndsEarly(head, s);
-  return undefined;
+/** How to tell that a file was cut off, from its first bytes or all of them (when read); undefined where nothing tells. */
+function endsEarlyCheck(head: Uint8Array, bytes: Uint8Array | undefined): EndsEarly | undefined {
+  const check = cutOffCheckFor(head);
+  const data = check?.reads === 'head' ? head : bytes;
+  return check && data && ((s) => check.endsEarly(data, s));
+}
+
+function cutOffCheckFor(head: Uint8Array): CutOffCheck | undefined {
+  return CUT_OFF_CHECKS.find((c) => c.sniff(head));
 }
 
 export interface DecodeOptions {
@@ -76,9 +93,8 @@ export async function decodeAudioFile(path: string, opts: DecodeOptions = {}): P
     const start = info.isFile() ? await readStart(path, info.size <= IN_PROCESS_MAX_BYTES) : undefined;
     // FLAC goes to ffmpeg, so its header is read here; the in-process decoders read their own.
     if (start) refuseDeclaredTooLong(flacDeclaredDurationS(start.head), label, maxDurationS);
-    endsEarly = start && endsEarlyCheck(start.head, start.inMemory);
-    const found = start?.inMemory;
-    const decoded = found && (await found.decoder.decode(found.bytes, label, maxDurationS));
+    endsEarly = start && endsEarlyCheck(start.head, start.bytes);
+    const decoded = start?.bytes && (await decodeInProcess(start.head, start.bytes, label, maxDurationS));
     if (decoded) return withCutOff(decoded, endsEarly);
   } catch (e) {
     throw e instanceof AudioError ? e : fileSystemError(e, label);
@@ -94,9 +110,8 @@ export async function decodeAudioBytes(bytes: Uint8Array, opts: DecodeBytesOptio
   if (bytes.length === 0) throw new AudioError('empty', `cannot read ${label}: it is empty`);
   const head = bytes.subarray(0, SNIFF_BYTES);
   refuseDeclaredTooLong(flacDeclaredDurationS(head), label, maxDurationS);
-  const decoder = inProcessDecoderFor(head);
-  const endsEarly = endsEarlyCheck(head, decoder && { decoder, bytes });
-  const decoded = decoder && (await decoder.decode(bytes, label, maxDurationS));
+  const endsEarly = endsEarlyCheck(head, bytes);
+  const decoded = await decodeInProcess(head, bytes, label, maxDurationS);
   if (decoded) return withCutOff(decoded, endsEarly);
   const ffmpegPath = ffmpegPathFor(opts);
   if (!needsSeeking(bytes)) {
@@ -121,18 +136,23 @@ function inProcessDecoderFor(head: Uint8Array): InProcessDecoder | undefined {
   return IN_PROCESS_DECODERS.find((d) => d.sniff(head));
 }
 
+/** The audio, decoded in-process; undefined where the data is left to ffmpeg. */
+async function decodeInProcess(head: Uint8Array, bytes: Uint8Array, label: string, maxDurationS: number): Promise<DecodedAudio | undefined> {
+  return inProcessDecoderFor(head)?.decode(bytes, label, maxDurationS);
+}
+
 /**
- * The file's first bytes, and when it starts like a format decoded in-process (and `whole` allows),
- * the whole file with its decoder; nothing more is read otherwise.
+ * The file's first bytes, and when it starts like a format decoded in-process or one whose cut-off
+ * check reads it all (and `whole` allows), the whole file; nothing more is read otherwise.
  */
-async function readStart(path: string, whole: boolean): Promise<{ head: Uint8Array; inMemory?: InMemory }> {
+async function readStart(path: string, whole: boolean): Promise<{ head: Uint8Array; bytes?: Uint8Array }> {
   const file = await open(path, 'r');
   try {
     const buffer = new Uint8Array(SNIFF_BYTES);
     const { bytesRead } = await file.read(buffer, 0, SNIFF_BYTES, 0);
     const head = buffer.subarray(0, bytesRead);
-    const decoder = whole ? inProcessDecoderFor(head) : undefined;
-    return decoder ? { head, inMemory: { decoder, bytes: await file.readFile() } } : { head };
+    const readAll = whole && (inProcessDecoderFor(head) !== undefined || cutOffCheckFor(head)?.reads === 'all');
+    return readAll ? { head, bytes: await file.readFile() } : { head };
   } finally {
     await file.close();
   }

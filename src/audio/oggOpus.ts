@@ -19,7 +19,7 @@ const CHUNK_BYTES = 64 * 1024;
 
 /** True when `head` (the first 64 bytes or more) starts an Ogg stream whose first packet is an Opus header (RFC 7845). */
 export function isOggOpus(head: Uint8Array): boolean {
-  if (head.length < 28 || !startsWith(head, 0, 'OggS')) return false;
+  if (head.length < 28 || !isOgg(head)) return false;
   const firstPacket = 27 + head[26]!; // page header, then one byte per segment
   return startsWith(head, firstPacket, 'OpusHead');
 }
@@ -83,9 +83,14 @@ function firstAudioPageAt(bytes: Uint8Array): number | undefined {
   return undefined;
 }
 
+/** True when the data starts with an Ogg page, of any codec. */
+export function isOgg(head: Uint8Array): boolean {
+  return startsWith(head, 0, 'OggS');
+}
+
 /** True for an Ogg stream (Opus or any other codec) that does not end with its last page: the file was cut off. */
 export function oggEndsEarly(bytes: Uint8Array): boolean {
-  return startsWith(bytes, 0, 'OggS') && !endsWithLastPage(bytes);
+  return isOgg(bytes) && !endsWithLastPage(bytes);
 }
 
 function startsWith(bytes: Uint8Array, at: number, text: string): boolean {

@@ -171,18 +171,41 @@ describe('decodeAudioFile / decodeAudioBytes', () => {
     }
   });
 
-  it('marks an M4A (index first), WebM or FLAC file cut off, decoded by ffmpeg; whole ones are not', async () => {
+  it('marks MPEG audio without a LAME header cut off by its torn last frame (MPEG-1, 2 and 2.5, layers III and II); whole files are not', async () => {
+    const variants: { name: string; args: string[] }[] = [
+      { name: 'mpeg1.mp3', args: ['-c:a', 'libmp3lame', '-ar', '44100', '-write_xing', '0'] },
+      { name: 'mpeg2.mp3', args: ['-c:a', 'libmp3lame', '-ar', '22050', '-b:a', '32k', '-write_xing', '0'] },
+      { name: 'mpeg25.mp3', args: ['-c:a', 'libmp3lame', '-ar', '8000', '-b:a', '16k', '-write_xing', '0', '-write_id3v1', '1'] },
+      { name: 'layer2.mp2', args: ['-c:a', 'mp2', '-ar', '48000', '-f', 'mp2'] },
+    ];
+    for (const { name, args } of variants) {
+      const path = join(tmp.dir, name);
+      writeTone(path, { durationS: 2 }, ...args);
+      const bytes = readFileSync(path);
+      assert.equal((await decodeAudioFile(path)).cutOff, undefined, `whole ${name}`);
+      const cut = await decodeAudioBytes(bytes.subarray(0, Math.floor(bytes.length * 0.6)), { name });
+      assert.equal(cut.cutOff, true, `${name} cut off: ${cut.durationS} s`);
+      assert.ok(cut.durationS > 0.9 && cut.durationS < 1.5, `${name}: what is there is decoded, ${cut.durationS} s`);
+    }
+  });
+
+  it('marks an M4A (index first), WebM, FLAC, Ogg Vorbis or raw AAC file cut off, decoded by ffmpeg; whole ones are not', async () => {
     writeTone(join(tmp.dir, 'tone-faststart.m4a'), { durationS: 2 }, '-c:a', 'aac', '-movflags', '+faststart');
-    for (const name of ['tone-faststart.m4a', 'tone.webm', 'tone.flac']) {
+    writeTone(join(tmp.dir, 'tone.aac'), { durationS: 2 }, '-c:a', 'aac', '-f', 'adts');
+    // Vorbis's headers take half of a 2-s tone's bytes, and ffmpeg drops a torn page: short pages, cut later.
+    writeTone(join(tmp.dir, 'tone-pages.vorbis.ogg'), { durationS: 2 }, '-c:a', 'libvorbis', '-page_duration', '200000');
+    const files = [['tone-faststart.m4a', 0.6], ['tone.webm', 0.6], ['tone.flac', 0.6], ['tone.aac', 0.6], ['tone-pages.vorbis.ogg', 0.8]] as const;
+    for (const [name, kept] of files) {
       const path = join(tmp.dir, name);
       const bytes = readFileSync(path);
+      const cutBytes = bytes.subarray(0, Math.floor(bytes.length * kept));
       assert.equal((await decodeAudioBytes(bytes)).cutOff, undefined, `whole ${name}`);
       assert.equal((await decodeAudioFile(path)).cutOff, undefined, `whole ${name} file`);
-      const cut = await decodeAudioBytes(bytes.subarray(0, Math.floor(bytes.length * 0.6)), { name });
+      const cut = await decodeAudioBytes(cutBytes, { name });
       assert.equal(cut.cutOff, true, `${name} cut off: ${cut.durationS} s`);
       assert.ok(cut.durationS > 0.5 && cut.durationS < 1.6, `${name}: what is there is decoded, ${cut.durationS} s`);
       const cutPath = join(tmp.dir, `cut-${name}`);
-      writeFileSync(cutPath, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+      writeFileSync(cutPath, cutBytes);
       assert.equal((await decodeAudioFile(cutPath)).cutOff, true, `${name} file cut off`);
     }
   });
