@@ -11,7 +11,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultAudioStage } from '../src/engine/createIdentifier.js';
+import { defaultAudioStage } from '../src/engine/defaultAudioStage.js';
 import { DEFAULT_HYBRID, HybridRecogniser, type HybridOptions } from '../src/engine/hybrid.js';
 import { Identifier } from '../src/engine/identify.js';
 import { withTempoRetry } from '../src/engine/tempoRetry.js';

@@ -1,4 +1,4 @@
-export { createIdentifier, defaultAudioStage, type EngineOptions } from './createIdentifier.js';
+export { defaultAudioStage } from './defaultAudioStage.js';
 export { DEFAULT_IDENTIFY_OPTIONS, Identifier, posteriorRecogniser, type Identification, type IdentifierStages, type IdentifyOptions } from './identify.js';
 export { loadModel } from './loadModel.js';
 export { joinSequences, mergeChunkResults } from './mergeChunks.js';

@@ -9,7 +9,7 @@ import { EmbedModelError } from '../embed/errors.js';
 import { BridgeModel, ClapModel } from '../embed/models.js';
 import { EMBED_DEFAULTS, resolveEmbedModel, type EmbedKind } from '../embed/registry.js';
 import { EmbeddingRecogniser } from '../embed/retrieval.js';
-import { defaultAudioStage } from './createIdentifier.js';
+import { defaultAudioStage } from './defaultAudioStage.js';
 import type { HybridOptions } from './hybrid.js';
 import { Identifier, type IdentifyOptions } from './identify.js';
 import { loadModel } from './loadModel.js';

@@ -1,7 +1,7 @@
 import type { MatchResult, Posteriors } from '../match/types.js';
 import type { StageTimings } from './timing.js';
 
-/** What the pipeline needs from each stage; the defaults live in createIdentifier.ts, tests may stub them. */
+/** What the pipeline needs from each stage; the defaults live in defaultAudioStage.ts and modes.ts, tests may stub them. */
 
 export interface DecodedAudio {
   readonly samples: Float32Array;

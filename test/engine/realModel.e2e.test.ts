@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AcousticModel } from '../../src/acoustic/model.js';
 import { decodeAudioFile } from '../../src/audio/decode.js';
-import { createIdentifier } from '../../src/engine/createIdentifier.js';
+import { lazyModeIdentifier } from '../../src/engine/modes.js';
 import type { Identifier } from '../../src/engine/identify.js';
 import { VOCAB } from '../../src/quran/units.js';
 import { devClip, realModelDir } from './realModel.js';
@@ -21,7 +21,7 @@ describe('end to end with the trained model (models/ayat-ctc)', () => {
   });
 
   let shared: Identifier | undefined;
-  const identifier = (): Identifier => (shared ??= createIdentifier({ model: realModelDir() }));
+  const identifier = (): Identifier => (shared ??= lazyModeIdentifier('full', { model: realModelDir() }));
   const cases: [string, ReturnType<typeof refs>][] = [
     ['reciters/husary/082019.opus', refs(82, 19)],
     ['reciters/alafasy/001005.opus', refs(1, 5)],

@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { joinClips } from '../../bench/audioEdit.js';
 import { prependSpeech } from '../../bench/degrade.js';
 import { decodeAudioFile } from '../../src/audio/decode.js';
-import { createIdentifier } from '../../src/engine/createIdentifier.js';
+import { lazyModeIdentifier } from '../../src/engine/modes.js';
 import { BASMALA_TEXT, ISTIADHA_TEXT } from '../../src/match/target.js';
 import { loadQuran } from '../../src/quran/corpus.js';
 import { speakArabic } from '../helpers/espeak.js';
@@ -33,8 +33,8 @@ describe('a recording of two surahs out of order, with their openings (espeak-ng
 
   const quran = loadQuran();
   const surah = (n: number): string[] => quran.verses.filter((v) => v.surah === n).map((v) => v.text);
-  let shared: ReturnType<typeof createIdentifier> | undefined;
-  const identifier = (): ReturnType<typeof createIdentifier> => (shared ??= createIdentifier({ model: realModelDir() }));
+  let shared: ReturnType<typeof lazyModeIdentifier> | undefined;
+  const identifier = (): ReturnType<typeof lazyModeIdentifier> => (shared ??= lazyModeIdentifier('full', { model: realModelDir() }));
 
   it('finds both surahs of one chunk (112, then 108) and reports no basmala as 1:1', async () => {
     const samples = await recite([BASMALA_TEXT, ...surah(112), BASMALA_TEXT, ...surah(108)]);
@@ -62,7 +62,7 @@ describe('a recitation after a few seconds of ordinary speech (dev reciters, tra
     const intro = join(dir, 'intro.wav');
     execFileSync('espeak-ng', ['-v', 'ar', '-s', '150', '-w', intro, 'ذَهَبْتُ صَبَاحَ الْيَوْمِ إِلَى السُّوقِ لِأَشْتَرِيَ الْخُبْزَ وَالْحَلِيبَ، ثُمَّ رَجَعْتُ إِلَى الْبَيْتِ']);
     const talk = (await decodeAudioFile(intro)).samples;
-    const identifier = createIdentifier({ model: realModelDir() });
+    const identifier = lazyModeIdentifier('full', { model: realModelDir() });
     // Heard as one chunk, each of these was "no verse found" (confidence 0.06–0.46) before the pause split.
     for (const [clip, verse] of [['reciters/husary/112001.opus', '112:1'], ['reciters/alafasy/082001.opus', '82:1'], ['reciters/minshawi/001002.opus', '1:2']] as const) {
       const recitation = (await decodeAudioFile(devClip(clip))).samples;
