@@ -7,14 +7,16 @@
 import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adtsEndsEarly, isAdts } from './adts.js';
+import { cutOffCheckFor, endsEarlyCheck, withCutOff, type EndsEarly } from './cutOff.js';
 import { AudioError } from './errors.js';
 import { runFfmpeg } from './ffmpeg.js';
-import { flacDeclaredDurationS, flacEndsEarly, isFlac } from './flac.js';
-import { decodeMp3, mayBeMp3, mp3EndsEarly } from './mp3.js';
-import { decodeOggOpus, isOgg, isOggOpus, oggEndsEarly } from './oggOpus.js';
+import { flacDeclaredDurationS } from './flac.js';
+import { decodeMp3 } from './mp3.js';
+import { mayBeMp3 } from './mpegFrames.js';
+import { decodeOggOpus } from './oggOpus.js';
+import { isOggOpus } from './oggPages.js';
 import { refuseDeclaredTooLong, type DecodedAudio } from './samples.js';
-import { decodeWav, isWav, wavEndsEarly } from './wav.js';
+import { decodeWav, isWav } from './wav.js';
 
 export { SAMPLE_RATE, type DecodedAudio } from './samples.js';
 export const DEFAULT_MAX_DURATION_S = 30 * 60;
@@ -34,40 +36,6 @@ const IN_PROCESS_DECODERS: readonly InProcessDecoder[] = [
   { sniff: isWav, decode: decodeWav },
   { sniff: mayBeMp3, decode: decodeMp3 },
 ];
-
-/**
- * How a format's own bytes tell that a file stops before its end (see DecodedAudio.cutOff),
- * whichever decoder reads it: ffmpeg decodes these files with exit code 0 and no word.
- */
-interface CutOffCheck {
-  readonly sniff: (head: Uint8Array) => boolean;
-  /** 'head': the first bytes tell (any file); 'all': the whole file is needed (files read into memory). */
-  readonly reads: 'head' | 'all';
-  /** Whether the data, decoded to `decodedS` seconds, stops before the end its format declares. */
-  readonly endsEarly: (bytes: Uint8Array, decodedS: number) => boolean;
-}
-
-const CUT_OFF_CHECKS: readonly CutOffCheck[] = [
-  { sniff: isOgg, reads: 'all', endsEarly: oggEndsEarly },
-  { sniff: isWav, reads: 'all', endsEarly: wavEndsEarly },
-  { sniff: mayBeMp3, reads: 'all', endsEarly: mp3EndsEarly },
-  { sniff: isFlac, reads: 'head', endsEarly: flacEndsEarly },
-  { sniff: isAdts, reads: 'all', endsEarly: adtsEndsEarly },
-];
-
-/** Whether audio decoded to `decodedS` seconds is less than the file declares (see DecodedAudio.cutOff). */
-type EndsEarly = (decodedS: number) => boolean;
-
-/** How to tell that a file was cut off, from its first bytes or all of them (when read); undefined where nothing tells. */
-function endsEarlyCheck(head: Uint8Array, bytes: Uint8Array | undefined): EndsEarly | undefined {
-  const check = cutOffCheckFor(head);
-  const data = check?.reads === 'head' ? head : bytes;
-  return check && data && ((s) => check.endsEarly(data, s));
-}
-
-function cutOffCheckFor(head: Uint8Array): CutOffCheck | undefined {
-  return CUT_OFF_CHECKS.find((c) => c.sniff(head));
-}
 
 export interface DecodeOptions {
   /** Fail with code 'too_long' past this much audio, in seconds (default 30 minutes). */
@@ -125,11 +93,6 @@ export async function decodeAudioBytes(bytes: Uint8Array, opts: DecodeBytesOptio
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Marks audio whose file stops early, where its format says so; ffmpeg marks what it reports itself. */
-function withCutOff(audio: DecodedAudio, endsEarly: EndsEarly | undefined): DecodedAudio {
-  return endsEarly?.(audio.durationS) ? { ...audio, cutOff: true } : audio;
 }
 
 function inProcessDecoderFor(head: Uint8Array): InProcessDecoder | undefined {

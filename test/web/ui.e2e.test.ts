@@ -174,6 +174,16 @@ describe('web UI with the trained model', () => {
       }
     }
 
+    // A file cut off: the browser decodes what it holds without a word; the answer says so, as the server's does.
+    const whole = readFileSync(devClip('reciters/minshawi/082019.opus'));
+    const cut = whole.subarray(0, Math.floor(whole.length * 0.6));
+    await page.setInputFiles('#audio-file', { name: 'cut.opus', mimeType: 'audio/ogg', buffer: cut });
+    await page.waitForSelector('#identify-result[data-status]', { state: 'attached', timeout: 120_000 });
+    const server = await t.json('/identify?mode=full', { method: 'POST', headers: { 'content-type': 'audio/ogg' }, body: cut });
+    assert.match(server.body.warning ?? '', /^the file is cut off/);
+    const status = (await page.textContent('#identify-status')) ?? '';
+    assert.match(status, /^cut\.opus: .*in this browser \(the file is cut off: only the [\d.]+ s it holds were heard\)$/);
+
     await page.setInputFiles('#audio-file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a recording') });
     await page.waitForSelector('#identify-result[data-status="failed"]', { state: 'attached' });
     assert.match((await page.textContent('#identify-status')) ?? '', /notes\.txt: .*cannot decode it/);

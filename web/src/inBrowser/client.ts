@@ -26,7 +26,7 @@ export class InBrowserIdentifier {
       throw new ApiError(422, err instanceof Error ? err.message : String(err));
     }
     const decodeMs = performance.now() - started;
-    const reply = await this.ask({ id: this.nextId++, mode, samples: decoded.samples, name, oneRun, decodeMs, audioS: decoded.durationS });
+    const reply = await this.ask({ id: this.nextId++, mode, samples: decoded.samples, name, oneRun, decodeMs, audioS: decoded.durationS, cutOff: decoded.cutOff === true });
     if (!reply.ok) throw new ApiError(500, reply.error);
     // The model's first load is part of the first answer's wait; count it as the user saw it.
     const total = Math.round((performance.now() - started) * 10) / 10;

@@ -14,6 +14,8 @@ export interface IdentifyRequest {
   readonly oneRun: boolean;
   readonly decodeMs: number;
   readonly audioS: number;
+  /** The file stops before its format says it ends (DecodedAudio.cutOff): the answer gets the server's warning. */
+  readonly cutOff: boolean;
 }
 
 export type IdentifyReply =
