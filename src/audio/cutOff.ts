@@ -21,7 +21,7 @@ interface CutOffCheck {
 
 const CUT_OFF_CHECKS: readonly CutOffCheck[] = [
   { sniff: isOgg, reads: 'all', endsEarly: oggEndsEarly },
-  { sniff: isWav, reads: 'all', endsEarly: wavEndsEarly },
+  { sniff: isWav, reads: 'head', endsEarly: wavEndsEarly },
   { sniff: mayBeMp3, reads: 'all', endsEarly: mp3EndsEarly },
   { sniff: isFlac, reads: 'head', endsEarly: flacEndsEarly },
   { sniff: isAdts, reads: 'all', endsEarly: adtsEndsEarly },
@@ -30,8 +30,11 @@ const CUT_OFF_CHECKS: readonly CutOffCheck[] = [
 /** Whether audio decoded to `decodedS` seconds is less than the file declares (see DecodedAudio.cutOff). */
 export type EndsEarly = (decodedS: number) => boolean;
 
+/** The first bytes of a file that sniffing its format and the 'head' checks need (a WAVE file's data chunk may follow metadata). */
+export const HEAD_BYTES = 4096;
+
 /**
- * How to tell that a file was cut off, from its first bytes (`head`, 64 or more) or all of them
+ * How to tell that a file was cut off, from its first bytes (`head`, HEAD_BYTES or all there are) or all of them
  * (`bytes`, when read); undefined where nothing tells.
  */
 export function endsEarlyCheck(head: Uint8Array, bytes: Uint8Array | undefined): EndsEarly | undefined {

@@ -7,10 +7,10 @@
 import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cutOffCheckFor, endsEarlyCheck, withCutOff, type EndsEarly } from './cutOff.js';
+import { cutOffCheckFor, endsEarlyCheck, HEAD_BYTES, withCutOff, type EndsEarly } from './cutOff.js';
+import { flacDeclaredDurationS } from './flac.js';
 import { AudioError } from './errors.js';
 import { runFfmpeg } from './ffmpeg.js';
-import { flacDeclaredDurationS } from './flac.js';
 import { decodeMp3 } from './mp3.js';
 import { mayBeMp3 } from './mpegFrames.js';
 import { decodeOggOpus } from './oggOpus.js';
@@ -22,10 +22,9 @@ export { SAMPLE_RATE, type DecodedAudio } from './samples.js';
 export const DEFAULT_MAX_DURATION_S = 30 * 60;
 /** Files up to this size are read into memory and decoded in-process; larger ones stream through ffmpeg. */
 const IN_PROCESS_MAX_BYTES = 64 * 1024 * 1024;
-const SNIFF_BYTES = 64;
 
 interface InProcessDecoder {
-  /** Whether the first bytes (SNIFF_BYTES, or all there are) look like this decoder's format. */
+  /** Whether the first bytes (HEAD_BYTES, or all there are) look like this decoder's format. */
   readonly sniff: (head: Uint8Array) => boolean;
   /** `undefined` hands the data to ffmpeg. */
   readonly decode: (bytes: Uint8Array, label: string, maxDurationS: number) => Promise<DecodedAudio | undefined> | DecodedAudio | undefined;
@@ -76,7 +75,7 @@ export async function decodeAudioBytes(bytes: Uint8Array, opts: DecodeBytesOptio
   const maxDurationS = maxDurationFor(opts);
   const label = opts.name ?? 'audio data';
   if (bytes.length === 0) throw new AudioError('empty', `cannot read ${label}: it is empty`);
-  const head = bytes.subarray(0, SNIFF_BYTES);
+  const head = bytes.subarray(0, HEAD_BYTES);
   refuseDeclaredTooLong(flacDeclaredDurationS(head), label, maxDurationS);
   const endsEarly = endsEarlyCheck(head, bytes);
   const decoded = await decodeInProcess(head, bytes, label, maxDurationS);
@@ -111,8 +110,8 @@ async function decodeInProcess(head: Uint8Array, bytes: Uint8Array, label: strin
 async function readStart(path: string, whole: boolean): Promise<{ head: Uint8Array; bytes?: Uint8Array }> {
   const file = await open(path, 'r');
   try {
-    const buffer = new Uint8Array(SNIFF_BYTES);
-    const { bytesRead } = await file.read(buffer, 0, SNIFF_BYTES, 0);
+    const buffer = new Uint8Array(HEAD_BYTES);
+    const { bytesRead } = await file.read(buffer, 0, HEAD_BYTES, 0);
     const head = buffer.subarray(0, bytesRead);
     const readAll = whole && (inProcessDecoderFor(head) !== undefined || cutOffCheckFor(head)?.reads === 'all');
     return readAll ? { head, bytes: await file.readFile() } : { head };

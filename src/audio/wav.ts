@@ -57,16 +57,36 @@ export function decodeWav(bytes: Uint8Array, label: string, maxDurationS: number
  */
 const isPlaceholderSize = (size: number): boolean => size === 0 || size >= 0x7fff_f000;
 
+/** Slack between the declared and the decoded length, for a resampler that ends a few samples short. */
+const DECLARED_LENGTH_SLACK_S = 0.1;
+
 /**
- * True when a WAVE file's data chunk declares more bytes than the file holds, and the size is
- * not a streaming recorder's placeholder: the file was cut off.
+ * The length a WAVE file's data chunk declares, in seconds, read from the first bytes up to that
+ * chunk's header (`head`); undefined for a streaming recorder's placeholder size, samples other
+ * than PCM or float, or a data chunk that starts beyond `head`.
  */
-export function wavEndsEarly(bytes: Uint8Array): boolean {
-  if (!isWav(bytes)) return false;
-  for (const { id, body, size } of riffChunks(bytes)) {
-    if (id === 'data') return !isPlaceholderSize(size) && body + size > bytes.length;
+export function wavDeclaredDurationS(head: Uint8Array): number | undefined {
+  if (!isWav(head)) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let format: WavFormat | undefined;
+  for (const { id, body, size } of riffChunks(head)) {
+    if (id === 'fmt ') format = readFormat(view, body, size);
+    else if (id === 'data') {
+      if (!format || isPlaceholderSize(size)) return undefined;
+      return size / ((format.bitsPerSample / 8) * format.channels * format.sampleRate);
+    }
   }
-  return false;
+  return undefined;
+}
+
+/**
+ * True when WAVE audio decoded to `decodedS` seconds is shorter than its data chunk declares, and
+ * the size is not a streaming recorder's placeholder: the file was cut off. Reads the header only,
+ * so files streamed through ffmpeg are checked too.
+ */
+export function wavEndsEarly(head: Uint8Array, decodedS: number): boolean {
+  const declared = wavDeclaredDurationS(head);
+  return declared !== undefined && decodedS < declared - DECLARED_LENGTH_SLACK_S;
 }
 
 function* riffChunks(bytes: Uint8Array): Generator<{ id: string; body: number; size: number }> {

@@ -171,6 +171,36 @@ describe('decodeAudioFile / decodeAudioBytes', () => {
     }
   });
 
+  it('marks a WAVE file too big to decode in-process (streamed through ffmpeg) cut off, from its header', async () => {
+    // 48 kHz stereo 16-bit silence, 65 MiB: over the 64 MiB read into memory, 5.9 minutes.
+    const dataBytes = 65 * 1024 * 1024;
+    const header = (declared: number): Buffer => {
+      const h = Buffer.alloc(44);
+      h.write('RIFF', 0);
+      h.writeUInt32LE(36 + declared, 4);
+      h.write('WAVEfmt ', 8);
+      h.writeUInt32LE(16, 16);
+      h.writeUInt16LE(1, 20); // PCM
+      h.writeUInt16LE(2, 22);
+      h.writeUInt32LE(48000, 24);
+      h.writeUInt32LE(48000 * 4, 28);
+      h.writeUInt16LE(4, 32);
+      h.writeUInt16LE(16, 34);
+      h.write('data', 36);
+      h.writeUInt32LE(declared, 40);
+      return h;
+    };
+    const path = join(tmp.dir, 'big.wav');
+    const samples = Buffer.alloc(dataBytes);
+    writeFileSync(path, Buffer.concat([header(dataBytes), samples]));
+    const whole = await decodeAudioFile(path);
+    assert.ok(Math.abs(whole.durationS - dataBytes / (48000 * 4)) < 0.05, `${whole.durationS} s`);
+    assert.equal(whole.cutOff, undefined, 'whole');
+    writeFileSync(path, Buffer.concat([header(dataBytes * 2), samples]));
+    const cut = await decodeAudioFile(path);
+    assert.equal(cut.cutOff, true, `declared twice what it holds: ${cut.durationS} s`);
+  });
+
   it('marks MPEG audio without a LAME header cut off by its torn last frame (MPEG-1, 2 and 2.5, layers III and II); whole files are not', async () => {
     const variants: { name: string; args: string[] }[] = [
       { name: 'mpeg1.mp3', args: ['-c:a', 'libmp3lame', '-ar', '44100', '-write_xing', '0'] },
