@@ -1,10 +1,11 @@
 /**
  * Degradations a recording meets outside the studio, for benchmarks (bench/noiseCheck.ts): noise
- * at a chosen signal-to-noise ratio, a telephone band, a few seconds cut from the middle of a
+ * at a chosen signal-to-noise ratio, a telephone band, a room's echo, a few seconds cut from the middle of a
  * recitation (someone who starts recording late and stops early), and speech before it (a word
  * of introduction). Deterministic for a given random source.
  */
 import { resample, SAMPLE_RATE } from '../src/audio/index.js';
+import { Fft } from '../src/embed/fft.js';
 import { joinClips, sampleAt } from './audioEdit.js';
 
 /** 20-ms frames: the unit over which speech level is measured. */
@@ -99,6 +100,43 @@ export function phoneBand(samples: Float32Array): Float32Array {
   return out;
 }
 
+/** Echo arrives this long after the direct sound (a few metres of path). */
+const ECHO_DELAY_S = 0.01;
+
+/**
+ * The clip as heard in a room whose echo dies away by 60 dB in `rt60S` seconds (a living room
+ * about 0.5, a large mosque 2 or more), from where the echo is as loud as the direct sound (0 dB
+ * direct-to-reverberant ratio: a few metres from the reciter or a loudspeaker). The echo is
+ * decaying noise, the textbook model of a diffuse room; the level is kept.
+ */
+export function reverberate(samples: Float32Array, rt60S: number, random: () => number): Float32Array {
+  const tailLength = Math.round(rt60S * SAMPLE_RATE);
+  const delay = Math.round(ECHO_DELAY_S * SAMPLE_RATE);
+  const next = gaussian(random);
+  const tail = Float64Array.from({ length: tailLength }, (_, n) => next() * Math.exp((-6.9 * n) / tailLength));
+  const tailGain = 1 / Math.sqrt(tail.reduce((a, v) => a + v * v, 0));
+  let size = 2;
+  while (size < samples.length + delay + tailLength) size *= 2;
+  const fft = new Fft(size);
+  const [xr, xi, hr, hi] = [new Float64Array(size), new Float64Array(size), new Float64Array(size), new Float64Array(size)];
+  xr.set(samples);
+  hr[0] = 1;
+  for (let n = 0; n < tailLength; n++) hr[delay + n] = tail[n]! * tailGain;
+  fft.transform(xr, xi);
+  fft.transform(hr, hi);
+  // Multiply the spectra, conjugated, so one more forward transform gives the (conjugated) inverse.
+  for (let k = 0; k < size; k++) {
+    const re = xr[k]! * hr[k]! - xi[k]! * hi[k]!;
+    const im = xr[k]! * hi[k]! + xi[k]! * hr[k]!;
+    xr[k] = re;
+    xi[k] = -im;
+  }
+  fft.transform(xr, xi);
+  const out = Float32Array.from({ length: samples.length }, (_, i) => xr[i]! / size);
+  const gain = Math.sqrt(meanPower(samples) / Math.max(1e-20, meanPower(out)));
+  return out.map((v) => v * gain);
+}
+
 /**
  * A window of `seconds` at a random place in the clip (the whole clip when it is shorter): a
  * piece of a verse, usually starting and ending inside a word.
@@ -144,17 +182,23 @@ function parseStep(part: string, context: DegradationContext): Step {
     const snrDb = Number(noise[2]);
     return (x, random) => addNoise(x, make(x.length, random), snrDb);
   }
+  const reverb = /^reverb(\d+(?:\.\d+)?)$/.exec(part);
+  if (reverb && Number(reverb[1]) > 0) {
+    const rt60S = Number(reverb[1]);
+    return (x, random) => reverberate(x, rt60S, random);
+  }
   const cut = /^cut(\d+(?:\.\d+)?)$/.exec(part);
   if (cut && Number(cut[1]) > 0) {
     const seconds = Number(cut[1]);
     return (x, random) => cutWindow(x, seconds, random);
   }
-  throw new Error(`unknown condition "${part}" (clean, phone, pink<dB>, white<dB>, cut<seconds>, intro, joined by +)`);
+  throw new Error(`unknown condition "${part}" (clean, phone, pink<dB>, white<dB>, reverb<seconds>, cut<seconds>, intro, joined by +)`);
 }
 
 /**
  * Degradations from a comma-separated list: `clean` (as recorded), `phone` (phoneBand),
- * `pink<dB>` or `white<dB>` (that noise, so many dB below the speech level), `cut<seconds>`
+ * `pink<dB>` or `white<dB>` (that noise, so many dB below the speech level), `reverb<seconds>`
+ * (reverberate: a room whose echo dies away in so many seconds), `cut<seconds>`
  * (cutWindow), `intro` (one of `context.intros`, seeded, put first: prependSpeech), or several
  * joined by `+`, applied left to right (`phone+pink10`, `cut2+pink10`).
  */

@@ -13,10 +13,10 @@ import { isWav, wavEndsEarly } from './wav.js';
 /** How a format's own bytes tell that a file stops before its end, whichever decoder reads it. */
 interface CutOffCheck {
   readonly sniff: (head: Uint8Array) => boolean;
-  /** 'head': the first bytes tell (any file); 'all': the whole file is needed (files read into memory). */
+  /** 'head': the first bytes can tell (any file); 'all': only the whole file can (files read into memory). */
   readonly reads: 'head' | 'all';
-  /** Whether the data, decoded to `decodedS` seconds, stops before the end its format declares. */
-  readonly endsEarly: (bytes: Uint8Array, decodedS: number) => boolean;
+  /** Whether the data (`whole`: the whole file, else its first bytes), decoded to `decodedS` seconds, stops before the end its format declares. */
+  readonly endsEarly: (bytes: Uint8Array, decodedS: number, whole: boolean) => boolean;
 }
 
 const CUT_OFF_CHECKS: readonly CutOffCheck[] = [
@@ -39,8 +39,9 @@ export const HEAD_BYTES = 4096;
  */
 export function endsEarlyCheck(head: Uint8Array, bytes: Uint8Array | undefined): EndsEarly | undefined {
   const check = cutOffCheckFor(head);
-  const data = check?.reads === 'head' ? head : bytes;
-  return check && data && ((s) => check.endsEarly(data, s));
+  if (!check) return undefined;
+  if (bytes) return (s) => check.endsEarly(bytes, s, true);
+  return check.reads === 'head' ? (s) => check.endsEarly(head, s, false) : undefined;
 }
 
 export function cutOffCheckFor(head: Uint8Array): CutOffCheck | undefined {

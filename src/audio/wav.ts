@@ -8,6 +8,8 @@ import { finishSamples, SAMPLE_RATE, tooLongError, type DecodedAudio } from './s
 
 const FORMAT_PCM = 0x0001;
 const FORMAT_FLOAT = 0x0003;
+const FORMAT_ALAW = 0x0006;
+const FORMAT_MULAW = 0x0007;
 const FORMAT_EXTENSIBLE = 0xfffe;
 
 interface WavFormat {
@@ -62,31 +64,52 @@ const DECLARED_LENGTH_SLACK_S = 0.1;
 
 /**
  * The length a WAVE file's data chunk declares, in seconds, read from the first bytes up to that
- * chunk's header (`head`); undefined for a streaming recorder's placeholder size, samples other
- * than PCM or float, or a data chunk that starts beyond `head`.
+ * chunk's header (`head`), for PCM, float and G.711 (µ-law, A-law) samples. Undefined for other
+ * codecs, a streaming recorder's placeholder size, or a data chunk that starts beyond `head`.
  */
 export function wavDeclaredDurationS(head: Uint8Array): number | undefined {
   if (!isWav(head)) return undefined;
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  let format: WavFormat | undefined;
+  let bytesPerSecond: number | undefined;
   for (const { id, body, size } of riffChunks(head)) {
-    if (id === 'fmt ') format = readFormat(view, body, size);
-    else if (id === 'data') {
-      if (!format || isPlaceholderSize(size)) return undefined;
-      return size / ((format.bitsPerSample / 8) * format.channels * format.sampleRate);
+    if (id === 'fmt ') {
+      bytesPerSecond = byteRate(view, body, size);
+    } else if (id === 'data') {
+      return bytesPerSecond && !isPlaceholderSize(size) ? size / bytesPerSecond : undefined;
     }
   }
   return undefined;
 }
 
 /**
- * True when WAVE audio decoded to `decodedS` seconds is shorter than its data chunk declares, and
- * the size is not a streaming recorder's placeholder: the file was cut off. Reads the header only,
- * so files streamed through ffmpeg are checked too.
+ * True when a WAVE file was cut off: its data chunk declares more than there is, and the size is
+ * not a streaming recorder's placeholder. With the whole file (`whole`), the declared size is
+ * checked against the bytes there are, for any codec; with its first bytes only (a file streamed
+ * through ffmpeg), the declared length against the `decodedS` seconds decoded.
  */
-export function wavEndsEarly(head: Uint8Array, decodedS: number): boolean {
-  const declared = wavDeclaredDurationS(head);
-  return declared !== undefined && decodedS < declared - DECLARED_LENGTH_SLACK_S;
+export function wavEndsEarly(bytes: Uint8Array, decodedS: number, whole: boolean): boolean {
+  if (!whole) {
+    const declared = wavDeclaredDurationS(bytes);
+    return declared !== undefined && decodedS < declared - DECLARED_LENGTH_SLACK_S;
+  }
+  if (!isWav(bytes)) return false;
+  for (const { id, body, size } of riffChunks(bytes)) {
+    if (id === 'data') return !isPlaceholderSize(size) && body + size > bytes.length;
+  }
+  return false;
+}
+
+/**
+ * Bytes per second of the samples a format chunk describes, where they have a fixed size: PCM and
+ * float (read in-process), G.711 µ-law and A-law (one byte a sample). Not from the header's own
+ * byte-rate field: ffmpeg writes ADPCM's wrong (16,000 for 48-kHz IMA ADPCM, which takes 24,000).
+ */
+function byteRate(view: DataView, at: number, size: number): number | undefined {
+  const format = readFormat(view, at, size);
+  if (format) return (format.bitsPerSample / 8) * format.channels * format.sampleRate;
+  if (size < 16 || at + size > view.byteLength) return undefined;
+  const tag = view.getUint16(at, true);
+  return tag === FORMAT_ALAW || tag === FORMAT_MULAW ? view.getUint16(at + 2, true) * view.getUint32(at + 4, true) : undefined;
 }
 
 function* riffChunks(bytes: Uint8Array): Generator<{ id: string; body: number; size: number }> {

@@ -219,12 +219,13 @@ describe('decodeAudioFile / decodeAudioBytes', () => {
     }
   });
 
-  it('marks an M4A (index first), WebM, FLAC, Ogg Vorbis or raw AAC file cut off, decoded by ffmpeg; whole ones are not', async () => {
+  it('marks an M4A (index first), WebM, FLAC, Ogg Vorbis, raw AAC or ADPCM WAVE file cut off, decoded by ffmpeg; whole ones are not', async () => {
     writeTone(join(tmp.dir, 'tone-faststart.m4a'), { durationS: 2 }, '-c:a', 'aac', '-movflags', '+faststart');
     writeTone(join(tmp.dir, 'tone.aac'), { durationS: 2 }, '-c:a', 'aac', '-f', 'adts');
     // Vorbis's headers take half of a 2-s tone's bytes, and ffmpeg drops a torn page: short pages, cut later.
     writeTone(join(tmp.dir, 'tone-pages.vorbis.ogg'), { durationS: 2 }, '-c:a', 'libvorbis', '-page_duration', '200000');
-    const files = [['tone-faststart.m4a', 0.6], ['tone.webm', 0.6], ['tone.flac', 0.6], ['tone.aac', 0.6], ['tone-pages.vorbis.ogg', 0.8]] as const;
+    writeTone(join(tmp.dir, 'tone-adpcm.wav'), { durationS: 2 }, '-c:a', 'adpcm_ima_wav');
+    const files = [['tone-faststart.m4a', 0.6], ['tone.webm', 0.6], ['tone.flac', 0.6], ['tone.aac', 0.6], ['tone-pages.vorbis.ogg', 0.8], ['tone-adpcm.wav', 0.6]] as const;
     for (const [name, kept] of files) {
       const path = join(tmp.dir, name);
       const bytes = readFileSync(path);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addNoise, cutWindow, INTRO_PAUSE_S, meanPower, parseDegradations, phoneBand, pinkNoise, speechPower, whiteNoise } from '../../bench/degrade.js';
+import { addNoise, cutWindow, INTRO_PAUSE_S, meanPower, parseDegradations, phoneBand, pinkNoise, reverberate, speechPower, whiteNoise } from '../../bench/degrade.js';
 import { seededRandom } from '../../bench/random.js';
 
 const SR = 16000;
@@ -56,6 +56,22 @@ describe('bench degradations', () => {
     assert.ok(gain(6000) < -30, `6 kHz: ${gain(6000).toFixed(1)} dB`);
   });
 
+  it('reverberate: a click comes back with an echo as loud as itself, dying away 60 dB in the asked time; the level is kept', () => {
+    const click = new Float32Array(SR * 2);
+    click[SR / 10] = 1;
+    const heard = reverberate(click, 0.5, seededRandom(4));
+    assert.equal(heard.length, click.length);
+    assert.ok(Math.abs(db(meanPower(heard) / meanPower(click))) < 0.01, 'level kept');
+    const echo = heard.subarray(SR / 10 + 1);
+    const energy = (from: number, to: number): number => echo.subarray(Math.round(from * SR), Math.round(to * SR)).reduce((a, v) => a + v * v, 0);
+    const ratio = db(heard[SR / 10]! ** 2 / energy(0, 1));
+    assert.ok(Math.abs(ratio) < 0.5, `direct to reverberant ${ratio.toFixed(2)} dB`);
+    // 60 dB over 0.5 s: 36 dB between the echo's first tenth of a second and the one 0.3 s later.
+    const decay = db(energy(0.01, 0.11) / energy(0.31, 0.41));
+    assert.ok(Math.abs(decay - 36) < 3, `decay ${decay.toFixed(1)} dB over 0.3 s`);
+    assert.deepEqual(reverberate(click, 0.5, seededRandom(4)), heard, 'seeded');
+  });
+
   it('parseDegradations reads a list of conditions, chained with +, and refuses unknown ones', () => {
     const conditions = parseDegradations('clean, pink10,phone+white0');
     assert.deepEqual(conditions.map((c) => c.name), ['clean', 'pink10', 'phone+white0']);
@@ -66,6 +82,8 @@ describe('bench degradations', () => {
     assert.equal(conditions[2]!.apply(x, seededRandom(1)).length, x.length);
     assert.throws(() => parseDegradations('clean,babble10'), /unknown condition "babble10"/);
     assert.throws(() => parseDegradations('cut0'), /unknown condition "cut0"/);
+    assert.equal(parseDegradations('reverb1.5')[0]!.apply(x, seededRandom(1)).length, x.length);
+    assert.throws(() => parseDegradations('reverb0'), /unknown condition "reverb0"/);
   });
 
   it('cut<seconds> keeps a window of the clip at a seeded place, the whole clip when it is shorter', () => {
