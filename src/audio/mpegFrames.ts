@@ -41,7 +41,7 @@ function lastFrameTorn(bytes: Uint8Array, first: number): boolean {
   let at = first;
   while (at < bytes.length) {
     const header = frameHeaderAt(bytes, at);
-    // Fewer than a header's 4 bytes left, starting like one: a header torn in two.
+    // No frame here: a tag after the frames (no verdict), or a header torn in two (fewer than its 4 bytes left, starting like one).
     if (!header) return bytes.length - at < 4 && bytes[at] === 0xff;
     if (header.frameBytes === 0) return false; // free format: the frame's length is not in its header
     if (at + header.frameBytes > bytes.length) return true;
