@@ -8,7 +8,7 @@ import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cutOffCheckFor, endsEarlyCheck, HEAD_BYTES, withCutOff, type EndsEarly } from './cutOff.js';
-import { flacDeclaredDurationS } from './flac.js';
+import { declaredDurationS } from './declaredLength.js';
 import { AudioError } from './errors.js';
 import { runFfmpeg } from './ffmpeg.js';
 import { decodeMp3 } from './mp3.js';
@@ -58,8 +58,7 @@ export async function decodeAudioFile(path: string, opts: DecodeOptions = {}): P
     if (info.isDirectory()) throw new AudioError('unreadable', `cannot read ${label}: it is a directory, not an audio file`);
     if (info.isFile() && info.size === 0) throw new AudioError('empty', `cannot read ${label}: the file is empty`);
     const start = info.isFile() ? await readStart(path, info.size <= IN_PROCESS_MAX_BYTES) : undefined;
-    // FLAC goes to ffmpeg, so its header is read here; the in-process decoders read their own.
-    if (start) refuseDeclaredTooLong(flacDeclaredDurationS(start.head), label, maxDurationS);
+    if (start) refuseDeclaredTooLong(declaredDurationS(start.bytes ?? start.head), label, maxDurationS);
     endsEarly = start && endsEarlyCheck(start.head, start.bytes);
     const decoded = start?.bytes && (await decodeInProcess(start.head, start.bytes, label, maxDurationS));
     if (decoded) return withCutOff(decoded, endsEarly);
@@ -76,7 +75,7 @@ export async function decodeAudioBytes(bytes: Uint8Array, opts: DecodeBytesOptio
   const label = opts.name ?? 'audio data';
   if (bytes.length === 0) throw new AudioError('empty', `cannot read ${label}: it is empty`);
   const head = bytes.subarray(0, HEAD_BYTES);
-  refuseDeclaredTooLong(flacDeclaredDurationS(head), label, maxDurationS);
+  refuseDeclaredTooLong(declaredDurationS(bytes), label, maxDurationS);
   const endsEarly = endsEarlyCheck(head, bytes);
   const decoded = await decodeInProcess(head, bytes, label, maxDurationS);
   if (decoded) return withCutOff(decoded, endsEarly);

@@ -6,8 +6,8 @@
  */
 import { MPEGDecoder } from 'mpg123-decoder';
 import { MonoCollector, runInProcess } from './collect.js';
-import { firstFrameOffset, frameHeaderAt, mpegDeclaredDurationS } from './mpegFrames.js';
-import { refuseDeclaredTooLong, type DecodedAudio } from './samples.js';
+import { firstFrameOffset, frameHeaderAt } from './mpegFrames.js';
+import type { DecodedAudio } from './samples.js';
 
 /** Bytes handed to the decoder at a time, so an over-long file stops early. */
 const CHUNK_BYTES = 64 * 1024;
@@ -21,7 +21,6 @@ const CHUNK_BYTES = 64 * 1024;
 export async function decodeMp3(bytes: Uint8Array, label: string, maxDurationS: number): Promise<DecodedAudio | undefined> {
   const first = firstFrameOffset(bytes);
   if (!frameHeaderAt(bytes, first)) return undefined;
-  refuseDeclaredTooLong(mpegDeclaredDurationS(bytes, first), label, maxDurationS);
   return runInProcess(() => new MPEGDecoder(), async (decoder) => {
     await decoder.ready;
     const collector = new MonoCollector(label, maxDurationS);

@@ -12,8 +12,8 @@
  */
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { MonoCollector, runInProcess } from './collect.js';
-import { endsWithLastPage, opusDeclaredDurationS } from './oggPages.js';
-import { refuseDeclaredTooLong, SAMPLE_RATE, type DecodedAudio } from './samples.js';
+import { endsWithLastPage } from './oggPages.js';
+import { SAMPLE_RATE, type DecodedAudio } from './samples.js';
 
 /** Bytes handed to the decoder at a time, so an over-long file stops early. */
 const CHUNK_BYTES = 64 * 1024;
@@ -26,7 +26,6 @@ const CHUNK_BYTES = 64 * 1024;
  */
 export async function decodeOggOpus(bytes: Uint8Array, label: string, maxDurationS: number): Promise<DecodedAudio | undefined> {
   if (!endsWithLastPage(bytes)) return undefined;
-  refuseDeclaredTooLong(opusDeclaredDurationS(bytes), label, maxDurationS);
   // ogg-opus-decoder's typings predate its sampleRate option, so the options go in as a variable.
   const options = { forceStereo: false, sampleRate: SAMPLE_RATE };
   return runInProcess(() => new OggOpusDecoder(options), async (decoder) => {

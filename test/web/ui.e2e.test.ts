@@ -184,6 +184,15 @@ describe('web UI with the trained model', () => {
     const status = (await page.textContent('#identify-status')) ?? '';
     assert.match(status, /^cut\.opus: .*in this browser \(the file is cut off: only the [\d.]+ s it holds were heard\)$/);
 
+    // A file whose header declares hours (a FLAC of a dev clip, its STREAMINFO sample count raised): refused before the browser decodes it.
+    const flac = join(work, 'long.flac');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', devClip('reciters/minshawi/082019.opus'), '-c:a', 'flac', flac]);
+    const long = Uint8Array.from(readFileSync(flac));
+    new DataView(long.buffer).setUint32(22, 0xffff_ffff);
+    await page.setInputFiles('#audio-file', { name: 'long.flac', mimeType: 'audio/flac', buffer: Buffer.from(long) });
+    await page.waitForSelector('#identify-result[data-status="failed"]', { state: 'attached' });
+    assert.match((await page.textContent('#identify-status')) ?? '', /^long\.flac: it is too long: over the 30-minute limit/);
+
     await page.setInputFiles('#audio-file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a recording') });
     await page.waitForSelector('#identify-result[data-status="failed"]', { state: 'attached' });
     assert.match((await page.textContent('#identify-status')) ?? '', /notes\.txt: .*cannot decode it/);

@@ -1,6 +1,7 @@
 import { endsEarlyCheck, withCutOff } from '../../../src/audio/cutOff';
 import { AudioError } from '../../../src/audio/errors';
-import { finishSamples, SAMPLE_RATE, tooLongError, type DecodedAudio } from '../../../src/audio/samples';
+import { declaredDurationS } from '../../../src/audio/declaredLength';
+import { finishSamples, refuseDeclaredTooLong, SAMPLE_RATE, tooLongError, type DecodedAudio } from '../../../src/audio/samples';
 
 /**
  * A recording as 16 kHz mono samples, decoded by the browser (Web Audio decodes and resamples to
@@ -13,6 +14,8 @@ export async function decodeInBrowser(file: Blob, maxDurationS: number): Promise
   const bytes = await file.arrayBuffer();
   if (bytes.byteLength === 0) throw new AudioError('empty', 'it is empty');
   const data = new Uint8Array(bytes);
+  // Before decoding: the browser would hold all of a 2-hour recording in memory to find out.
+  refuseDeclaredTooLong(declaredDurationS(data), 'it', maxDurationS);
   let buffer: AudioBuffer;
   try {
     // decodeAudioData takes its buffer away (detaches it): it gets a copy, the cut-off check the bytes.
