@@ -63,6 +63,9 @@ def parse_args(argv=None):
     p.add_argument("--eq-prob", type=float, default=0.0,
                    help="share of clips given a random smooth envelope of resonances and dips (up to %g dB), before --augment-strength"
                    % AugmentConfig().eq_db)
+    p.add_argument("--room-prob", type=float, default=0.0,
+                   help="share of clips given a room's echo with the direct sound kept (reverberation time %g-%g s, echo %+g..%+g dB "
+                        "below the direct sound), before --augment-strength" % (*AugmentConfig().rt60_s, *AugmentConfig().drr_db))
     p.add_argument("--codec-prob", type=float, default=0.0,
                    help="share of batches sent through a low-rate MP3/Opus/GSM round trip (ffmpeg), before --augment-strength")
     p.add_argument("--dropout", type=float, help="override the model's dropout (also when resuming)")
@@ -192,7 +195,7 @@ def main(argv=None) -> int:
             opt.load_state_dict(ckpt["optimizer"])
         state = ckpt["state"]
     aug = AugmentConfig(p_pitch=args.pitch_prob, p_stretch=args.stretch_prob, p_codec=args.codec_prob,
-                        p_eq=args.eq_prob).scaled(args.augment_strength)
+                        p_eq=args.eq_prob, p_room=args.room_prob).scaled(args.augment_strength)
     amp = device.startswith("cuda")
     max_samples = int(args.batch_seconds * 16000)
     hours = sum(r["length"] for r in train.rows) / 16000 / 3600

@@ -4,7 +4,7 @@ import { trainPythonJson as python } from '../helpers/python.js';
 
 const TONES = `
 import math, random, torch
-from ayat_train.augment import AugmentConfig, augment_batch, codec_round_trip, shift_pitch
+from ayat_train.augment import AugmentConfig, augment_batch, codec_round_trip, room_echo, shift_pitch
 SR = 16000
 def tone(hz, n):
     return 0.3 * torch.sin(2 * math.pi * hz * torch.arange(n) / SR) * torch.hann_window(n)
@@ -26,6 +26,23 @@ print(json.dumps({"shifts": shifts}))
       assert.ok(Math.abs(hz - want) < 2, `${st} semitones: peak ${hz} Hz, want ${want.toFixed(1)}`);
       assert.equal(n, 32000, `${st} semitones: length`);
     }
+  });
+
+  it("room_echo keeps the direct sound, puts the echo the asked dB below it, dying away 60 dB in the asked time; length and level kept", () => {
+    const out = python<{ n: number; drr: number; decay: number; level: number }>(`${TONES}
+torch.manual_seed(1)
+x = torch.zeros(3 * SR); x[SR // 10] = 1.0
+y = room_echo(x, 1.0, 3.0)
+echo = y[SR // 10 + 1:]
+def energy(a, b): return float(echo[int(a * SR):int(b * SR)].pow(2).sum())
+print(json.dumps({"n": len(y), "drr": 10 * math.log10(float(y[SR // 10]) ** 2 / energy(0, 2)),
+                  "decay": 10 * math.log10(energy(0.01, 0.21) / energy(0.51, 0.71)),
+                  "level": float(y.pow(2).mean() / x.pow(2).mean())}))
+`);
+    assert.equal(out.n, 48000);
+    assert.ok(Math.abs(out.drr - 3) < 0.3, `echo ${out.drr.toFixed(2)} dB below the direct sound, want 3`);
+    assert.ok(Math.abs(out.decay - 30) < 3, `${out.decay.toFixed(1)} dB over half a second, want 30 (60 dB a second)`);
+    assert.ok(Math.abs(out.level - 1) < 1e-3, `level ratio ${out.level}`);
   });
 
   it('codec_round_trip keeps each clip of a batch at its length and place (delay removed), and is lossy', () => {

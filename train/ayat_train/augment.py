@@ -1,6 +1,7 @@
 """Augmentations for unseen voices and phones, applied per batch on the training device.
 
-Waveform: speed (tempo+pitch), tempo apart from pitch, pitch apart from tempo, synthetic reverberation, additive
+Waveform: speed (tempo+pitch), tempo apart from pitch, pitch apart from tempo, synthetic reverberation, a
+room's echo heard from a distance, additive
 noise, a lossy codec round trip (ffmpeg: low-rate MP3 / Opus / GSM, as phone apps send).
 Spectrum: band-limiting and tilt (phones, low-rate sources), a random smooth envelope of
 resonances and dips (other mouths and microphones), vocal-tract warp of the mel axis
@@ -31,6 +32,9 @@ class AugmentConfig:
     p_noise: float = 0.5
     snr_db: tuple[float, float] = (5.0, 35.0)
     p_reverb: float = 0.3
+    p_room: float = 0.0
+    rt60_s: tuple[float, float] = (0.3, 2.5)
+    drr_db: tuple[float, float] = (-5.0, 10.0)
     p_codec: float = 0.0
     p_bandlimit: float = 0.35
     p_eq: float = 0.0
@@ -50,6 +54,7 @@ class AugmentConfig:
             p_pitch=self.p_pitch * strength, semitones=self.semitones, p_codec=self.p_codec * strength,
             p_stretch=self.p_stretch * strength, stretch=self.stretch,
             p_noise=self.p_noise * strength, snr_db=self.snr_db, p_reverb=self.p_reverb * strength,
+            p_room=self.p_room * strength, rt60_s=self.rt60_s, drr_db=self.drr_db,
             p_bandlimit=self.p_bandlimit * strength, p_eq=self.p_eq * strength, eq_db=self.eq_db, p_warp=self.p_warp * strength, warp=self.warp,
             freq_masks=round(self.freq_masks * strength), freq_mask_width=self.freq_mask_width,
             time_mask_ratio=self.time_mask_ratio, time_masks_per_10s=round(self.time_masks_per_10s * strength))
@@ -154,6 +159,22 @@ def reverberate(wav: torch.Tensor, rt60_s: float) -> torch.Tensor:
     return out * (wav.pow(2).mean().sqrt() / out.pow(2).mean().sqrt().clamp(min=1e-8))
 
 
+def room_echo(wav: torch.Tensor, rt60_s: float, drr_db: float) -> torch.Tensor:
+    """A room heard from a distance: the direct sound, then after 10 ms an echo of decaying noise that
+    dies away by 60 dB in rt60_s, drr_db below the direct sound (negative: louder than it); level kept.
+    Unlike reverberate's, whose echo drowns the direct sound, this one keeps it (a mosque, a hall)."""
+    n = int(SAMPLE_RATE * rt60_s)
+    delay = int(0.01 * SAMPLE_RATE)
+    t = torch.arange(n, device=wav.device, dtype=wav.dtype) / SAMPLE_RATE
+    tail = torch.randn(n, device=wav.device, dtype=wav.dtype) * torch.exp(-6.9 * t / rt60_s)
+    rir = torch.zeros(delay + n, device=wav.device, dtype=wav.dtype)
+    rir[0] = 1.0
+    rir[delay:] = tail / tail.norm() * 10 ** (-drr_db / 20)
+    size = wav.shape[0] + rir.shape[0]
+    out = torch.fft.irfft(torch.fft.rfft(wav, size) * torch.fft.rfft(rir, size), size)[: wav.shape[0]]
+    return out * (wav.pow(2).mean().sqrt() / out.pow(2).mean().sqrt().clamp(min=1e-8))
+
+
 def augment_waveform(wav: torch.Tensor, cfg: AugmentConfig) -> torch.Tensor:
     wav = change_speed(wav, random.uniform(*cfg.speed))
     if random.random() < cfg.p_stretch:
@@ -163,6 +184,8 @@ def augment_waveform(wav: torch.Tensor, cfg: AugmentConfig) -> torch.Tensor:
         wav = shift_pitch(wav, random.uniform(*cfg.semitones))
     if random.random() < cfg.p_reverb:
         wav = reverberate(wav, random.uniform(0.15, 0.8))
+    if random.random() < cfg.p_room:
+        wav = room_echo(wav, random.uniform(*cfg.rt60_s), random.uniform(*cfg.drr_db))
     if random.random() < cfg.p_noise:
         wav = add_noise(wav, random.uniform(*cfg.snr_db))
     return wav * random.uniform(0.3, 1.5)
