@@ -6,15 +6,18 @@
 import { flacDeclaredDurationS, isFlac } from './flac.js';
 import { firstFrameOffset, frameHeaderAt, mayBeMp3, mpegDeclaredDurationS } from './mpegFrames.js';
 import { isOggOpus, opusDeclaredDurationS } from './oggPages.js';
+import { isWav, wavHeldDurationS } from './wav.js';
 
 /**
  * The length declared by an Ogg Opus stream's granule positions, an MP3's LAME/Xing frame count
- * or FLAC's STREAMINFO; undefined for other formats or where the header does not say. `bytes` is
- * the whole file (FLAC's first bytes are enough).
+ * or FLAC's STREAMINFO, or the length of the samples a WAVE file holds; undefined for other
+ * formats or where the header does not say. `bytes` is the whole file (FLAC's first bytes are
+ * enough).
  */
 export function declaredDurationS(bytes: Uint8Array): number | undefined {
   if (isOggOpus(bytes)) return opusDeclaredDurationS(bytes);
   if (isFlac(bytes)) return flacDeclaredDurationS(bytes);
+  if (isWav(bytes)) return wavHeldDurationS(bytes);
   if (mayBeMp3(bytes)) {
     const first = firstFrameOffset(bytes);
     return frameHeaderAt(bytes, first) ? mpegDeclaredDurationS(bytes, first) : undefined;

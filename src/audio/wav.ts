@@ -82,6 +82,26 @@ export function wavDeclaredDurationS(head: Uint8Array): number | undefined {
 }
 
 /**
+ * How long the audio a WAVE file holds is, in seconds, without decoding it: its data chunk's
+ * size, or the bytes there are if fewer (a cut-off file is heard, not refused); for the samples
+ * wavDeclaredDurationS knows. Given only a file's first bytes, it says only what they hold.
+ */
+export function wavHeldDurationS(bytes: Uint8Array): number | undefined {
+  if (!isWav(bytes)) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let bytesPerSecond: number | undefined;
+  for (const { id, body, size } of riffChunks(bytes)) {
+    if (id === 'fmt ') {
+      bytesPerSecond = byteRate(view, body, size);
+    } else if (id === 'data') {
+      const held = Math.max(0, bytes.length - body);
+      return bytesPerSecond && (isPlaceholderSize(size) ? held : Math.min(size, held)) / bytesPerSecond;
+    }
+  }
+  return undefined;
+}
+
+/**
  * True when a WAVE file was cut off: its data chunk declares more than there is, and the size is
  * not a streaming recorder's placeholder. With the whole file (`whole`), the declared size is
  * checked against the bytes there are, for any codec; with its first bytes only (a file streamed
