@@ -4,7 +4,7 @@
  * decoding all of it into memory). Pure byte reading, so the web app's in-browser path uses it too.
  */
 import { flacDeclaredDurationS, isFlac } from './flac.js';
-import { firstFrameOffset, frameHeaderAt, mayBeMp3, mpegDeclaredDurationS } from './mpegFrames.js';
+import { mayBeMp3, mpegDeclaredDurationS } from './mpegFrames.js';
 import { isOggOpus, opusDeclaredDurationS } from './oggPages.js';
 import { isWav, wavHeldDurationS } from './wav.js';
 
@@ -18,9 +18,6 @@ export function declaredDurationS(bytes: Uint8Array): number | undefined {
   if (isOggOpus(bytes)) return opusDeclaredDurationS(bytes);
   if (isFlac(bytes)) return flacDeclaredDurationS(bytes);
   if (isWav(bytes)) return wavHeldDurationS(bytes);
-  if (mayBeMp3(bytes)) {
-    const first = firstFrameOffset(bytes);
-    return frameHeaderAt(bytes, first) ? mpegDeclaredDurationS(bytes, first) : undefined;
-  }
+  if (mayBeMp3(bytes)) return mpegDeclaredDurationS(bytes);
   return undefined;
 }

@@ -6,7 +6,7 @@
  */
 import { MPEGDecoder } from 'mpg123-decoder';
 import { MonoCollector, runInProcess } from './collect.js';
-import { firstFrameOffset, frameHeaderAt } from './mpegFrames.js';
+import { firstFrameAt } from './mpegFrames.js';
 import type { DecodedAudio } from './samples.js';
 
 /** Bytes handed to the decoder at a time, so an over-long file stops early. */
@@ -19,8 +19,7 @@ const CHUNK_BYTES = 64 * 1024;
  * too much audio.
  */
 export async function decodeMp3(bytes: Uint8Array, label: string, maxDurationS: number): Promise<DecodedAudio | undefined> {
-  const first = firstFrameOffset(bytes);
-  if (!frameHeaderAt(bytes, first)) return undefined;
+  if (firstFrameAt(bytes) === undefined) return undefined;
   return runInProcess(() => new MPEGDecoder(), async (decoder) => {
     await decoder.ready;
     const collector = new MonoCollector(label, maxDurationS);

@@ -31,9 +31,9 @@ const DECLARED_LENGTH_SLACK_S = 0.5;
  * a frame (an ID3v1 or APE tag) ends the walk without a verdict.
  */
 export function mp3EndsEarly(bytes: Uint8Array, decodedS: number): boolean {
-  const first = firstFrameOffset(bytes);
-  if (!frameHeaderAt(bytes, first)) return false;
-  const declared = mpegDeclaredDurationS(bytes, first);
+  const first = firstFrameAt(bytes);
+  if (first === undefined) return false;
+  const declared = mpegDeclaredDurationS(bytes);
   return (declared !== undefined && decodedS < declared - DECLARED_LENGTH_SLACK_S) || lastFrameTorn(bytes, first);
 }
 
@@ -50,8 +50,14 @@ function lastFrameTorn(bytes: Uint8Array, first: number): boolean {
   return false;
 }
 
+/** Where the first frame starts (after any ID3v2 tag); undefined when no frame header is there. */
+export function firstFrameAt(bytes: Uint8Array): number | undefined {
+  const at = firstFrameOffset(bytes);
+  return frameHeaderAt(bytes, at) ? at : undefined;
+}
+
 /** Where the first frame should start: after the ID3v2 tag, if there is one. */
-export function firstFrameOffset(bytes: Uint8Array): number {
+function firstFrameOffset(bytes: Uint8Array): number {
   if (!startsWithId3(bytes)) return 0;
   // The tag size is 4 "syncsafe" bytes of 7 bits each, not counting the header or an optional footer.
   const size = ((bytes[6]! & 0x7f) << 21) | ((bytes[7]! & 0x7f) << 14) | ((bytes[8]! & 0x7f) << 7) | (bytes[9]! & 0x7f);
@@ -105,10 +111,11 @@ export function frameHeaderAt(bytes: Uint8Array, at: number): FrameHeader | unde
 }
 
 /**
- * The length a LAME/Xing ("Xing" or "Info") header in the first frame
- * declares, from its frame count; undefined when there is no such header.
+ * The length a LAME/Xing ("Xing" or "Info") header in the first frame (after any ID3v2 tag)
+ * declares, from its frame count; undefined when there is no such frame or header.
  */
-export function mpegDeclaredDurationS(bytes: Uint8Array, at: number): number | undefined {
+export function mpegDeclaredDurationS(bytes: Uint8Array): number | undefined {
+  const at = firstFrameOffset(bytes);
   const header = frameHeaderAt(bytes, at);
   if (!header) return undefined;
   // The header follows the frame header and the layer III side information.

@@ -62,23 +62,33 @@ const isPlaceholderSize = (size: number): boolean => size === 0 || size >= 0x7ff
 /** Slack between the declared and the decoded length, for a resampler that ends a few samples short. */
 const DECLARED_LENGTH_SLACK_S = 0.1;
 
+/** Where a WAVE file's data chunk starts, its declared size, and the byte rate of the format chunk before it (see byteRate). */
+interface DataChunk {
+  readonly body: number;
+  readonly size: number;
+  readonly bytesPerSecond: number | undefined;
+}
+
+/** The first data chunk in `bytes` (a whole file or its first bytes), with the format chunk read on the way. */
+function dataChunkOf(bytes: Uint8Array): DataChunk | undefined {
+  if (!isWav(bytes)) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let bytesPerSecond: number | undefined;
+  for (const { id, body, size } of riffChunks(bytes)) {
+    if (id === 'fmt ') bytesPerSecond = byteRate(view, body, size);
+    else if (id === 'data') return { body, size, bytesPerSecond };
+  }
+  return undefined;
+}
+
 /**
  * The length a WAVE file's data chunk declares, in seconds, read from the first bytes up to that
  * chunk's header (`head`), for PCM, float and G.711 (µ-law, A-law) samples. Undefined for other
  * codecs, a streaming recorder's placeholder size, or a data chunk that starts beyond `head`.
  */
 export function wavDeclaredDurationS(head: Uint8Array): number | undefined {
-  if (!isWav(head)) return undefined;
-  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  let bytesPerSecond: number | undefined;
-  for (const { id, body, size } of riffChunks(head)) {
-    if (id === 'fmt ') {
-      bytesPerSecond = byteRate(view, body, size);
-    } else if (id === 'data') {
-      return bytesPerSecond && !isPlaceholderSize(size) ? size / bytesPerSecond : undefined;
-    }
-  }
-  return undefined;
+  const data = dataChunkOf(head);
+  return data?.bytesPerSecond && !isPlaceholderSize(data.size) ? data.size / data.bytesPerSecond : undefined;
 }
 
 /**
@@ -87,18 +97,10 @@ export function wavDeclaredDurationS(head: Uint8Array): number | undefined {
  * wavDeclaredDurationS knows. Given only a file's first bytes, it says only what they hold.
  */
 export function wavHeldDurationS(bytes: Uint8Array): number | undefined {
-  if (!isWav(bytes)) return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let bytesPerSecond: number | undefined;
-  for (const { id, body, size } of riffChunks(bytes)) {
-    if (id === 'fmt ') {
-      bytesPerSecond = byteRate(view, body, size);
-    } else if (id === 'data') {
-      const held = Math.max(0, bytes.length - body);
-      return bytesPerSecond && (isPlaceholderSize(size) ? held : Math.min(size, held)) / bytesPerSecond;
-    }
-  }
-  return undefined;
+  const data = dataChunkOf(bytes);
+  if (!data?.bytesPerSecond) return undefined;
+  const held = Math.max(0, bytes.length - data.body);
+  return (isPlaceholderSize(data.size) ? held : Math.min(data.size, held)) / data.bytesPerSecond;
 }
 
 /**
@@ -112,11 +114,8 @@ export function wavEndsEarly(bytes: Uint8Array, decodedS: number, whole: boolean
     const declared = wavDeclaredDurationS(bytes);
     return declared !== undefined && decodedS < declared - DECLARED_LENGTH_SLACK_S;
   }
-  if (!isWav(bytes)) return false;
-  for (const { id, body, size } of riffChunks(bytes)) {
-    if (id === 'data') return !isPlaceholderSize(size) && body + size > bytes.length;
-  }
-  return false;
+  const data = dataChunkOf(bytes);
+  return data !== undefined && !isPlaceholderSize(data.size) && data.body + data.size > bytes.length;
 }
 
 /**
