@@ -25,8 +25,11 @@ export interface IdentifyOptions {
   matchLeftovers: boolean;
 }
 
-/** What a single call may change (see identifySamples). */
-export type CallOptions = Partial<Pick<IdentifyOptions, 'matchLeftovers'>>;
+/** What a single call may change or tell (see identifySamples). */
+export type CallOptions = Partial<Pick<IdentifyOptions, 'matchLeftovers'>> & {
+  /** The samples were decoded from a file cut off (DecodedAudio.cutOff): the answer says so, as identifyFile's does. */
+  readonly cutOff?: boolean | undefined;
+};
 
 export const DEFAULT_IDENTIFY_OPTIONS: IdentifyOptions = { maxCandidates: 5, maxChunkS: 30, maxDurationS: 1800, words: false, matchLeftovers: true };
 
@@ -153,7 +156,7 @@ export class Identifier {
     const timings = emptyTimings();
     const start = performance.now();
     const matched = await this.matchSamples(samples, sampleRate, timings, call);
-    const result = this.toResult(label, matched);
+    const result = withInputWarning(this.toResult(label, matched), { cutOff: call.cutOff, durationS: samples.length / sampleRate });
     timings.totalMs = performance.now() - start;
     return { result, timings, audioS: samples.length / sampleRate, chunkMatches: matched.chunkMatches };
   }

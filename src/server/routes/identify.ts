@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { decodeAudioBytes } from '../../audio/index.js';
-import { withInputWarning } from '../../engine/result.js';
 import type { ServerContext } from '../context.js';
 import { identifyResponse } from '../identifyResponse.js';
 import { parseModeParam } from '../modes.js';
@@ -27,8 +26,7 @@ export function identifyRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const startedAt = performance.now();
       const audio = await decodeAudioBytes(upload.bytes, { maxDurationS: ctx.limits.maxIdentifyDurationS, name: upload.name });
       const decodedAt = performance.now();
-      const identified = await ctx.identifierFor(mode).identifySamples(audio.samples, audio.sampleRate, upload.name, { matchLeftovers });
-      const identification = { ...identified, result: withInputWarning(identified.result, audio) };
+      const identification = await ctx.identifierFor(mode).identifySamples(audio.samples, audio.sampleRate, upload.name, { matchLeftovers, cutOff: audio.cutOff });
       return { identification, decodeMs: decodedAt - startedAt, audioS: audio.durationS };
     }, ctx.limits.identifyTimeoutMs);
     return identifyResponse(identification, { mode, top, audioS, decodeMs, totalMs: performance.now() - receivedAt });

@@ -5,7 +5,7 @@ import { validateCalibration } from '../../../src/match/confidence';
 import { Identifier } from '../../../src/engine/identify';
 import { fullRecogniser, hybridRecogniser } from '../../../src/engine/modeRecognisers';
 import type { AudioStage, ChunkRecogniser } from '../../../src/engine/ports';
-import { oneLineMessage, withInputWarning } from '../../../src/engine/result';
+import { oneLineMessage } from '../../../src/engine/result';
 import { identifyResponse } from '../../../src/server/identifyResponse';
 import { BrowserAcousticModel } from './acousticModel';
 import { BrowserClapEmbedder } from './clapEmbedder';
@@ -63,8 +63,7 @@ function identifierFor(mode: BrowserMode): Identifier {
 
 async function answer(req: IdentifyRequest): Promise<IdentifyReply> {
   try {
-    const identified = await identifierFor(req.mode).identifySamples(req.samples, 16000, req.name, { matchLeftovers: !req.oneRun });
-    const identification = { ...identified, result: withInputWarning(identified.result, { cutOff: req.cutOff, durationS: req.audioS }) };
+    const identification = await identifierFor(req.mode).identifySamples(req.samples, 16000, req.name, { matchLeftovers: !req.oneRun, cutOff: req.cutOff });
     const response = identifyResponse(identification, { mode: req.mode, top: TOP, audioS: req.audioS, decodeMs: req.decodeMs, totalMs: req.decodeMs + identification.timings.totalMs });
     return { id: req.id, ok: true, response };
   } catch (err) {
